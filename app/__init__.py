@@ -1,0 +1,72 @@
+"""The Queqiao Flask application."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dotenv import load_dotenv
+from flask import Flask
+
+from app import config as settings
+from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints and commands.
+
+    ``test_config`` overrides everything else and selects the testing mode.
+    """
+    load_dotenv(override=False)
+    app = Flask(__name__, instance_relative_config=True)
+    mode = "testing" if test_config is not None else os.environ.get("QUEQIAO_ENV")
+    config_class = settings.config_for(mode)
+    app.config.from_object(config_class)
+    app.config["INSTANCE_PATH"] = app.instance_path
+    if test_config is None:
+        app.config.update(settings.from_environment())
+    else:
+        app.config.update(test_config)
+    config_class.finalise(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import web
+    from app.accounts import sms
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
+    login_manager.session_protection = "strong"
+    sms.init_app(app)
+    web.init_app(app)
+    celery_init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)

@@ -1,0 +1,217 @@
+"""Configuration from the environment, one class per mode.
+
+The embedded default (no settings at all) runs on a SQLite file under ``instance/``
+with Celery tasks executed in-process. Production reads everything from the
+environment and refuses to start on development defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from celery.schedules import crontab
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used; the message says what is missing."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Make ``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def development_secret_key(instance_path: str) -> str:
+    """Return the development secret key, generating it once under ``instance/``."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Settings shared by every mode. Values read here never open a connection."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}  # noqa: RUF012
+    CELERY_BROKER_URL: str | None = None
+    CELERY_RESULT_BACKEND: str | None = None
+    REDIS_URL: str | None = None
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+
+    # Forms
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 3600 * 4
+
+    # Interface
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES: dict = {"zh_CN": "中文", "en": "English"}  # noqa: RUF012
+
+    # SMS one-time codes
+    SMS_SENDER = "app.accounts.sms:LoggingSender"
+    SMS_SHOW_CODE_ON_PAGE = False
+    SMS_CODE_TTL = timedelta(minutes=5)
+    SMS_CODE_MAX_ATTEMPTS = 5
+    SMS_CODE_RESEND_AFTER = timedelta(seconds=60)
+
+    # Rate limits (Flask-Limiter syntax)
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SIGNIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNUP = "10 per minute;50 per hour"
+    RATELIMIT_SEND_CODE = "3 per minute;10 per hour"
+    RATELIMIT_CODE_GUESSES = "10 per 15 minutes"  # per phone number
+
+    # Celery: task modules and periodic jobs (run by ``celery beat`` in production)
+    CELERY_TASK_MODULES: list = ["app.system.tasks", "app.accounts.tasks"]  # noqa: RUF012
+    CELERY_BEAT_SCHEDULE: dict = {  # noqa: RUF012
+        "purge-expired-sms-codes": {
+            "task": "accounts.purge_expired_codes",
+            "schedule": crontab(hour=3, minute=30),
+        },
+    }
+
+    # Security headers (Flask-Talisman)
+    FORCE_HTTPS = False
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        """Fill values that depend on the instance path; check what is required."""
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, tasks in-process, codes on page."""
+
+    ENV_NAME = "development"
+    SMS_SHOW_CODE_ON_PAGE = True
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        instance = config["INSTANCE_PATH"]
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = development_secret_key(instance)
+        url = (
+            config.get("SQLALCHEMY_DATABASE_URI")
+            or config.get("DATABASE_URL")
+            or f"sqlite:///{Path(instance) / 'queqiao.db'}"
+        )
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+class TestingConfig(DevelopmentConfig):
+    """Used by the test suite; the database comes from DATABASE_URL or the fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    CELERY_BROKER_URL = None
+    REDIS_URL = None
+
+
+class ProductionConfig(Config):
+    """Everything from the environment; refuses development defaults."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        missing = []
+        secret = config.get("SECRET_KEY") or ""
+        if len(secret) < 32:
+            missing.append("SECRET_KEY (a random string of at least 32 characters)")
+        url = config.get("DATABASE_URL") or ""
+        if not url or url.startswith("sqlite"):
+            missing.append("DATABASE_URL (a PostgreSQL URL; SQLite is for development only)")
+        if not config.get("CELERY_BROKER_URL"):
+            missing.append("CELERY_BROKER_URL (e.g. redis://host:6379/0)")
+        if not config.get("REDIS_URL"):
+            missing.append("REDIS_URL (rate-limit storage shared by all processes)")
+        if config.get("SMS_SENDER", "").endswith(":LoggingSender"):
+            missing.append("SMS_SENDER (a real SMS gateway; the logging sender is for development)")
+        if missing:
+            raise ConfigurationError(
+                "Refusing to start in production; set these environment variables: "
+                + "; ".join(missing)
+            )
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+# Environment variables read when the app is created (never at import time).
+_ENVIRONMENT: dict[str, object] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "CELERY_BROKER_URL": str,
+    "CELERY_RESULT_BACKEND": str,
+    "REDIS_URL": str,
+    "SMS_SENDER": str,
+    "RATELIMIT_SIGNIN": str,
+    "RATELIMIT_SIGNUP": str,
+    "RATELIMIT_SEND_CODE": str,
+    "RATELIMIT_CODE_GUESSES": str,
+    "SESSION_COOKIE_SECURE": _bool,
+    "FORCE_HTTPS": _bool,
+}
+
+
+def from_environment() -> dict[str, object]:
+    """Read the settings that are present in the environment, converted."""
+    settings: dict[str, object] = {}
+    for name, convert in _ENVIRONMENT.items():
+        if os.environ.get(name, "").strip():
+            settings[name] = _bool(name) if convert is _bool else os.environ[name].strip()
+    if "SESSION_COOKIE_SECURE" in settings:
+        settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
+    return settings
+
+
+MODES: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(mode: str | None) -> type[Config]:
+    """Return the configuration class for ``QUEQIAO_ENV`` (default: development)."""
+    name = (mode or "development").strip().lower()
+    try:
+        return MODES[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"QUEQIAO_ENV={mode!r} is not a mode; use one of {', '.join(MODES)}"
+        ) from None

@@ -1,0 +1,79 @@
+"""Extension objects, created unbound here and bound in ``create_app``.
+
+Kept out of ``app/__init__.py`` so that models, views and tasks can import them
+without circular imports.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# One naming convention for every constraint, so Alembic can name, find and drop them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+babel = Babel()
+talisman = Talisman()
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery application from the Flask configuration.
+
+    Every task runs inside an application context. Without ``CELERY_BROKER_URL``
+    tasks run eagerly, in-process (the embedded default); otherwise they go to the
+    broker and a real worker runs them.
+    """
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config.get("CELERY_BROKER_URL")
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(
+        {
+            "broker_url": broker or "memory://",
+            "result_backend": app.config.get("CELERY_RESULT_BACKEND") or broker or None,
+            "task_always_eager": not broker,
+            "task_eager_propagates": True,
+            "task_ignore_result": False,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": app.config["BABEL_DEFAULT_TIMEZONE"],
+            "enable_utc": True,
+            "beat_schedule": app.config.get("CELERY_BEAT_SCHEDULE", {}),
+            "include": app.config.get("CELERY_TASK_MODULES", []),
+        }
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

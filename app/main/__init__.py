@@ -1,0 +1,7 @@
+"""Home page, language switch and health endpoint."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+from app.main import routes  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""System-level tasks that prove the plumbing (Celery, database) works."""

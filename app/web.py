@@ -1,0 +1,99 @@
+"""Web plumbing shared by every blueprint: safe redirects, locale, headers, errors."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import talisman
+
+LANGUAGE_COOKIE = "lang"
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+ERROR_TEXT = {
+    400: (_l("Something in the request was not right"), _l("Go back and check the form.")),
+    401: (_l("Please sign in"), _l("This page is for signed-in users.")),
+    403: (_l("Not allowed"), _l("Your account cannot open this page.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link is mistyped.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What you sent is larger than we accept.")),
+    429: (
+        _l("Too many attempts"),
+        _l("For your account's safety, please wait a few minutes and try again."),
+    ),
+    500: (_l("Something went wrong"), _l("It is our fault. Please try again in a moment.")),
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` only when it is a path on this site (no scheme, no host)."""
+    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def select_locale() -> str:
+    """The language cookie, then the signed-in user's choice, then zh-CN."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def render_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    title, hint = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    return render_template("errors/error.html", code=code, title=title, hint=hint), code
+
+
+def locale_context() -> dict[str, str]:
+    """Template variables for the active language: its code and its BCP 47 tag."""
+    locale = get_locale()
+    code = "en" if locale is not None and locale.language == "en" else "zh_CN"
+    return {"locale_code": code, "html_lang": code.replace("_", "-")}
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(locale_context)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "microphone": "()", "camera": "()"},
+    )
+    for code in ERROR_TEXT:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, csrf_error)
+
+
+def csrf_error(error: CSRFError) -> tuple[str, int]:
+    title = _l("The form has expired")
+    hint = _l("For your safety, forms expire. Go back, reload the page and send it again.")
+    return render_template("errors/error.html", code=400, title=title, hint=hint), 400

@@ -1,0 +1,1 @@
+"""Matching domain: features, candidates, scoring, exposure, batch. Never imports Flask."""

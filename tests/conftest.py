@@ -1,0 +1,150 @@
+"""Fixtures: one database per test worker (SQLite or PostgreSQL, chosen by
+``TEST_DATABASE_URL``), built by the real migrations; an app, a client and a CLI
+runner per test; every table emptied after each test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("QUEQIAO_REQUIRE_SERVICES") == "1"
+
+
+def service_missing(what: str) -> None:
+    """Fail (in the full suite) or skip (in a quick local run) when a service is absent."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required by the full suite but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+def _postgres_database(base_url: str, name: str) -> str:
+    base = make_url(normalise_database_url(base_url))
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(base_url: str, name: str) -> None:
+    admin = sa.create_engine(
+        make_url(normalise_database_url(base_url)), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """An empty database for this test worker."""
+    base = os.environ.get("TEST_DATABASE_URL", "sqlite")
+    if base == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'queqiao.db'}"
+        return
+    name = f"queqiao_test_{worker_id}"
+    try:
+        url = _postgres_database(base, name)
+    except sa.exc.OperationalError:
+        pytest.exit(f"PostgreSQL at {base} is not reachable", returncode=3)
+    yield url
+    _drop_postgres_database(base, name)
+
+
+def make_test_app(database_url: str, **overrides: object) -> Flask:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SMS_SENDER": "app.accounts.sms:OutboxSender",
+        "SMS_SHOW_CODE_ON_PAGE": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """The worker's database, upgraded to the newest migration."""
+    from flask_migrate import upgrade
+
+    app = make_test_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory(migrated: str) -> Iterator:
+    """Build apps on the migrated database; all rows are removed afterwards."""
+    apps: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        built = make_test_app(migrated, **overrides)
+        apps.append(built)
+        return built
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            limiter.reset()
+    if apps:
+        empty_all_tables(apps[0])
+    for built in apps[1:]:
+        with built.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory) -> Flask:
+    return app_factory()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list[tuple[str, str]]:
+    """SMS messages sent by the app, newest last."""
+    return app.extensions["sms_sender"].outbox

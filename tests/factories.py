@@ -1,0 +1,61 @@
+"""factory_boy factories for users in each role and state."""
+
+from __future__ import annotations
+
+import factory
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.accounts import passwords
+from app.accounts.models import AccountState, Role, User
+from app.extensions import db
+
+PASSWORD = "Lotus-harbour-2031"
+_HASH: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """One real Argon2 hash of ``PASSWORD``, computed once (hashing is slow on purpose)."""
+    if PASSWORD not in _HASH:
+        _HASH[PASSWORD] = passwords.hash_password(PASSWORD)
+    return _HASH[PASSWORD]
+
+
+class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        model = User
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+    phone = factory.Sequence(lambda n: f"+86139{n:08d}")
+    password_hash = factory.LazyFunction(password_hash)
+    role = Role.member
+    state = AccountState.registered
+
+
+ROLES: dict[str, dict] = {
+    "registered": {"role": Role.member, "state": AccountState.registered},
+    "verifying": {"role": Role.member, "state": AccountState.verifying},
+    "member": {"role": Role.member, "state": AccountState.member},
+    "suspended": {"role": Role.member, "state": AccountState.suspended},
+    "matchmaker": {"role": Role.matchmaker, "state": AccountState.member},
+    "admin": {"role": Role.admin, "state": AccountState.member},
+}
+
+
+def make_user(app: Flask, kind: str = "registered", **fields: object) -> User:
+    with app.app_context():
+        user = UserFactory(**{**ROLES[kind], **fields})
+        db.session.expunge(user)
+        return user
+
+
+def login_as(app: Flask, client: FlaskClient, kind: str = "registered") -> User:
+    """Create a user of ``kind`` and sign in through the real sign-in form."""
+    user = make_user(app, kind)
+    response = client.post(
+        "/account/signin",
+        data={"phone": user.phone, "password": PASSWORD},
+    )
+    assert response.status_code == 302, response.status_code
+    return user

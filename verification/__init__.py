@@ -1,0 +1,1 @@
+"""Verification domain: resident ID numbers, department adapters, workflow (issue #3)."""
