@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,6 +106,8 @@ class Config:
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
+    # Number of reverse proxies in front (for client addresses used by rate limits)
+    PROXY_COUNT = 0
 
     @classmethod
     def finalise(cls, config: dict) -> None:
@@ -172,7 +175,7 @@ class ProductionConfig(Config):
 
 
 # Environment variables read when the app is created (never at import time).
-_ENVIRONMENT: dict[str, object] = {
+_ENVIRONMENT: dict[str, Callable] = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "CELERY_BROKER_URL": str,
@@ -185,6 +188,7 @@ _ENVIRONMENT: dict[str, object] = {
     "RATELIMIT_CODE_GUESSES": str,
     "SESSION_COOKIE_SECURE": _bool,
     "FORCE_HTTPS": _bool,
+    "PROXY_COUNT": int,
 }
 
 
@@ -193,7 +197,8 @@ def from_environment() -> dict[str, object]:
     settings: dict[str, object] = {}
     for name, convert in _ENVIRONMENT.items():
         if os.environ.get(name, "").strip():
-            settings[name] = _bool(name) if convert is _bool else os.environ[name].strip()
+            raw = os.environ[name].strip()
+            settings[name] = _bool(name) if convert is _bool else convert(raw)
     if "SESSION_COOKIE_SECURE" in settings:
         settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
     return settings
