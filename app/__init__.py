@@ -56,7 +56,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
-    login_manager.session_protection = "strong"
+    login_manager.refresh_view = "accounts.signin"
+    # "basic": a session seen from another address or browser becomes non-fresh.
+    # "strong" would sign out a phone each time it moves between Wi-Fi and mobile data.
+    login_manager.session_protection = "basic"
     sms.init_app(app)
     web.init_app(app)
     celery_init_app(app)

@@ -84,7 +84,6 @@ class Config:
     SMS_SENDER = "app.accounts.sms:LoggingSender"
     SMS_SHOW_CODE_ON_PAGE = False
     SMS_CODE_TTL = timedelta(minutes=5)
-    SMS_CODE_MAX_ATTEMPTS = 5
     SMS_CODE_RESEND_AFTER = timedelta(seconds=60)
 
     # Rate limits (Flask-Limiter syntax)

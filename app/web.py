@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,8 +54,13 @@ def safe_next(target: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """The language cookie, then the signed-in user's choice, then zh-CN."""
+    """The language cookie, then the signed-in user's choice, then zh-CN.
+
+    Outside a request (commands, tasks) it is the default language.
+    """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

@@ -46,6 +46,7 @@ ROLES: dict[str, dict] = {
 def make_user(app: Flask, kind: str = "registered", **fields: object) -> User:
     with app.app_context():
         user = UserFactory(**{**ROLES[kind], **fields})
+        db.session.refresh(user)  # the commit expired it; load the columns before detaching
         db.session.expunge(user)
         return user
 

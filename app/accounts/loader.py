@@ -11,6 +11,8 @@ from app.extensions import db, login_manager
 
 login_manager.login_message = _l("Please sign in to open that page.")
 login_manager.login_message_category = "info"
+login_manager.needs_refresh_message = _l("For your safety, enter your password again.")
+login_manager.needs_refresh_message_category = "info"
 
 
 @login_manager.user_loader

@@ -12,7 +12,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import (
+    current_user,
+    fresh_login_required,
+    login_fresh,
+    login_user,
+    logout_user,
+)
 from werkzeug.wrappers import Response
 
 from app.accounts import bp, operations
@@ -38,8 +44,14 @@ def _limit(setting: str):
 
 
 def _phone_key() -> str:
-    """Rate-limit key for code sending: the number asked for, else the client address."""
-    raw = request.form.get("phone") or session.get(SIGNUP_PHONE) or ""
+    """Rate-limit key for codes: the number they are for, else the client address.
+
+    Only sign-up step one takes the number from the form. Resending and checking a
+    code use the number kept in the session, so a posted ``phone`` field cannot
+    choose a fresh limit for every guess.
+    """
+    from_form = request.form.get("phone") if request.endpoint == "accounts.signup" else None
+    raw = from_form or session.get(SIGNUP_PHONE) or ""
     try:
         return "phone:" + normalise_mobile(raw)
     except InvalidPhone:
@@ -121,6 +133,8 @@ def _render_verify(form: SignupForm, phone: str) -> str:
     lambda: current_app.config["RATELIMIT_CODE_GUESSES"], key_func=_phone_key, methods=["POST"]
 )
 def signup_verify() -> Response | tuple[str, int] | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
     phone = session.get(SIGNUP_PHONE)
     if not phone:
         flash(_("Enter your mobile number first."), "info")
@@ -153,7 +167,7 @@ def signup_verify() -> Response | tuple[str, int] | str:
 @bp.route("/signin", methods=["GET", "POST"])
 @_limit("RATELIMIT_SIGNIN")
 def signin() -> Response | tuple[str, int] | str:
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and login_fresh():
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     form = SigninForm()
     if request.method == "GET":
@@ -181,7 +195,7 @@ def signout() -> Response:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def password() -> Response | tuple[str, int] | str:
     form = PasswordChangeForm()
     if request.method == "GET":

@@ -1,0 +1,180 @@
+"""Who may open what: every route and method, for every kind of visitor.
+
+The table must list every (endpoint, method) of the application, so a new route
+without an entry fails the suite. Flask's automatic HEAD and OPTIONS are left out;
+every other method counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import AccountState, User
+from app.extensions import db
+from tests.factories import PASSWORD, login_as
+
+ROLES = ["anonymous", "registered", "verifying", "member", "matchmaker", "admin"]
+SIGNED_IN = ROLES[1:]
+AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
+
+HOME = (302, "/")
+SIGN_IN_FOR_PASSWORD = (302, "/account/signin?next=%2Faccount%2Fpassword")
+
+Outcome = int | tuple[int, str]  # a status, or a redirect status and its Location
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def anonymous_and_signed_in(anonymous: Outcome, signed_in: Outcome) -> dict[str, Outcome]:
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, signed_in)}
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    expected: dict[str, Outcome]
+    data: dict[str, str] = field(default_factory=dict)
+
+
+TABLE: dict[tuple[str, str], Case] = {
+    ("main.home", "GET"): Case("/", everyone(200)),
+    ("main.healthz", "GET"): Case("/healthz", everyone(200)),
+    ("main.language", "POST"): Case("/language", everyone(HOME), data={"lang": "en"}),
+    ("accounts.signup", "GET"): Case("/account/signup", anonymous_and_signed_in(200, HOME)),
+    ("accounts.signup", "POST"): Case(
+        "/account/signup",
+        anonymous_and_signed_in((302, "/account/signup/verify"), HOME),
+        data={"phone": "13900009999"},
+    ),
+    # Without a number from step one there is nothing to resend or verify.
+    ("accounts.signup_resend", "POST"): Case(
+        "/account/signup/resend", everyone((302, "/account/signup"))
+    ),
+    ("accounts.signup_verify", "GET"): Case(
+        "/account/signup/verify", anonymous_and_signed_in((302, "/account/signup"), HOME)
+    ),
+    ("accounts.signup_verify", "POST"): Case(
+        "/account/signup/verify",
+        anonymous_and_signed_in((302, "/account/signup"), HOME),
+        data={"code": "123456", "password": "Lotus-harbour-2031", "confirm": "Lotus-harbour-2031"},
+    ),
+    ("accounts.signin", "GET"): Case("/account/signin", anonymous_and_signed_in(200, HOME)),
+    ("accounts.signin", "POST"): Case(
+        "/account/signin",
+        anonymous_and_signed_in(401, HOME),
+        data={"phone": "13900009999", "password": "Not-the-password-1"},
+    ),
+    ("accounts.signout", "POST"): Case("/account/signout", everyone(HOME)),
+    ("accounts.password", "GET"): Case(
+        "/account/password", anonymous_and_signed_in(SIGN_IN_FOR_PASSWORD, 200)
+    ),
+    ("accounts.password", "POST"): Case(
+        "/account/password", anonymous_and_signed_in(SIGN_IN_FOR_PASSWORD, 400)
+    ),
+}
+
+CELLS = [(endpoint, method, role) for (endpoint, method) in TABLE for role in ROLES]
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - AUTOMATIC_METHODS
+    }
+
+
+def test_the_table_covers_exactly_the_routes_of_the_app(app):
+    in_app = routes(app)
+    assert sorted(in_app - set(TABLE)) == [], "routes without an entry in the table"
+    assert sorted(set(TABLE) - in_app) == [], "entries for routes that do not exist"
+
+
+def test_every_entry_has_an_outcome_for_every_role():
+    for key, case in TABLE.items():
+        assert set(case.expected) == set(ROLES), key
+
+
+@pytest.mark.parametrize(("endpoint", "method"), list(TABLE))
+def test_every_entry_path_reaches_its_endpoint(app, endpoint, method):
+    adapter = app.url_map.bind("localhost")
+    assert adapter.match(TABLE[(endpoint, method)].path, method=method)[0] == endpoint
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "role"), CELLS, ids=[f"{e}-{m}-{r}" for e, m, r in CELLS]
+)
+def test_access(app, client, endpoint, method, role):
+    case = TABLE[(endpoint, method)]
+    if role != "anonymous":
+        login_as(app, client, role)
+    response = client.open(case.path, method=method, data=case.data)
+    expected = case.expected[role]
+    status, location = expected if isinstance(expected, tuple) else (expected, None)
+    assert response.status_code == status
+    if location is not None:
+        assert response.headers["Location"] == location
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+@pytest.mark.parametrize("path", ["/account/signin", "/account/signup"])
+def test_signed_in_users_are_sent_home_from_sign_in_and_sign_up(app, client, role, path):
+    login_as(app, client, role)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    # Still signed in afterwards.
+    assert client.get("/account/password").status_code == 200
+
+
+def suspend(app, user: User) -> None:
+    with app.app_context():
+        db.session.get(User, user.id).state = AccountState.suspended
+        db.session.commit()
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_a_user_suspended_while_signed_in_is_signed_out_on_the_next_request(app, client, role):
+    user = login_as(app, client, role)
+    assert client.get("/account/password").status_code == 200
+    suspend(app, user)
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/signin?next=%2Faccount%2Fpassword"
+    home = client.get("/").get_data(as_text=True)
+    assert user.masked_phone not in home
+    assert "遇见真实的 TA" in home  # the page for visitors
+    assert client.post("/account/password", data={}).status_code == 302
+
+
+def test_a_suspended_user_is_not_signed_in_by_the_remember_me_cookie(app, client):
+    user = login_as(app, client, "member")
+    remembered = app.test_client()
+    response = remembered.post(
+        "/account/signin", data={"phone": user.phone, "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    cookie = remembered.get_cookie("remember_token").value
+    suspend(app, user)
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", cookie)
+    assert fresh.get("/account/password").status_code == 302
+
+
+def test_suspension_does_not_touch_other_users(app, client):
+    user = login_as(app, client, "member")
+    other_client = app.test_client()
+    other = login_as(app, other_client, "member")
+    suspend(app, user)
+    assert client.get("/account/password").status_code == 302
+    assert other_client.get("/account/password").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(User.state).where(User.id == other.id)) is (
+            AccountState.member
+        )
