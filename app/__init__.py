@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping
@@ -13,6 +14,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
 from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+
+MODEL_MODULES = (
+    "app.accounts.models",
+    "app.audit.models",
+    "app.notifications.models",
+    "verification.models",
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -47,6 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import web
     from app.accounts import sms
+    from verification import runtime
+
+    _import_models()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -61,16 +72,27 @@ def _init_extensions(app: Flask) -> None:
     # "strong" would sign out a phone each time it moves between Wi-Fi and mobile data.
     login_manager.session_protection = "basic"
     sms.init_app(app)
+    runtime.init_app(app)
     web.init_app(app)
     celery_init_app(app)
+
+
+def _import_models() -> None:
+    """Import every model module so the metadata (and Alembic) sees all tables."""
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.main import bp as main_bp
+    from app.review import bp as review_bp
+    from app.verify import bp as verify_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(verify_bp)
+    app.register_blueprint(review_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -7,6 +7,7 @@ environment and refuses to start on development defaults.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -46,6 +47,20 @@ def development_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def development_identity_keys(instance_path: str) -> dict[str, str]:
+    """Development keys for identity encryption, generated once under ``instance/``."""
+    from cryptography.fernet import Fernet
+
+    path = Path(instance_path) / "identity_keys.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = {"encryption": Fernet.generate_key().decode(), "index": secrets.token_urlsafe(48)}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(keys, handle)
+    return json.loads(path.read_text())
 
 
 class Config:
@@ -95,13 +110,35 @@ class Config:
     RATELIMIT_CODE_GUESSES = "10 per 15 minutes"  # per phone number
 
     # Celery: task modules and periodic jobs (run by ``celery beat`` in production)
-    CELERY_TASK_MODULES: list = ["app.system.tasks", "app.accounts.tasks"]  # noqa: RUF012
+    CELERY_TASK_MODULES: list = [  # noqa: RUF012
+        "app.system.tasks",
+        "app.accounts.tasks",
+        "verification.tasks",
+    ]
     CELERY_BEAT_SCHEDULE: dict = {  # noqa: RUF012
         "purge-expired-sms-codes": {
             "task": "accounts.purge_expired_codes",
             "schedule": crontab(hour=3, minute=30),
         },
+        "verification-reconcile": {"task": "verification.reconcile", "schedule": 60.0},
+        "verification-recheck-expired-facts": {
+            "task": "verification.recheck_expired_facts",
+            "schedule": crontab(hour=2, minute=0),
+        },
     }
+
+    # Verification (see verification/departments/README.md for the department settings)
+    IDENTITY_ENCRYPTION_KEYS: str | None = None  # Fernet keys, newest first, comma-separated
+    IDENTITY_INDEX_KEY: str | None = None  # blind-index key, 32+ characters
+    VERIFICATION_DEPARTMENTS = "stub"
+    VERIFICATION_REQUIRED_DEPARTMENTS = (
+        "public_security,civil_affairs,education,hr_social_security,justice,development_reform"
+    )
+    VERIFICATION_MIN_AGE = 18
+    VERIFICATION_CHECK_DEADLINE = 120  # seconds before a running check counts as stuck
+    VERIFICATION_MAX_ATTEMPTS = 6
+    CONSENT_WORDING_VERSION = "2026-11"
+    RATELIMIT_APPLY = "5 per day"
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
@@ -124,6 +161,12 @@ class DevelopmentConfig(Config):
         instance = config["INSTANCE_PATH"]
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = development_secret_key(instance)
+        if not config.get("IDENTITY_ENCRYPTION_KEYS") or not config.get("IDENTITY_INDEX_KEY"):
+            keys = development_identity_keys(instance)
+            config["IDENTITY_ENCRYPTION_KEYS"] = (
+                config.get("IDENTITY_ENCRYPTION_KEYS") or keys["encryption"]
+            )
+            config["IDENTITY_INDEX_KEY"] = config.get("IDENTITY_INDEX_KEY") or keys["index"]
         url = (
             config.get("SQLALCHEMY_DATABASE_URI")
             or config.get("DATABASE_URL")
@@ -138,6 +181,8 @@ class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    IDENTITY_ENCRYPTION_KEYS = "dGVzdGluZy1rZXktdGVzdGluZy1rZXktdGVzdGluZyE="
+    IDENTITY_INDEX_KEY = "testing-blind-index-key-not-for-production-use"
     CELERY_BROKER_URL = None
     REDIS_URL = None
 
@@ -163,6 +208,10 @@ class ProductionConfig(Config):
             missing.append("CELERY_BROKER_URL (e.g. redis://host:6379/0)")
         if not config.get("REDIS_URL"):
             missing.append("REDIS_URL (rate-limit storage shared by all processes)")
+        if not config.get("IDENTITY_ENCRYPTION_KEYS"):
+            missing.append("IDENTITY_ENCRYPTION_KEYS (Fernet keys, newest first, comma-separated)")
+        if len(config.get("IDENTITY_INDEX_KEY") or "") < 32:
+            missing.append("IDENTITY_INDEX_KEY (a random string of at least 32 characters)")
         if config.get("SMS_SENDER", "").endswith(":LoggingSender"):
             missing.append("SMS_SENDER (a real SMS gateway; the logging sender is for development)")
         if missing:
@@ -188,6 +237,21 @@ _ENVIRONMENT: dict[str, Callable] = {
     "SESSION_COOKIE_SECURE": _bool,
     "FORCE_HTTPS": _bool,
     "PROXY_COUNT": int,
+    "IDENTITY_ENCRYPTION_KEYS": str,
+    "IDENTITY_INDEX_KEY": str,
+    "VERIFICATION_DEPARTMENTS": str,
+    "VERIFICATION_GATEWAY_URL": str,
+    "VERIFICATION_GATEWAY_TOKEN": str,
+    "VERIFICATION_CONNECT_TIMEOUT": float,
+    "VERIFICATION_READ_TIMEOUT": float,
+    "VERIFICATION_STUB_LATENCY_MIN": float,
+    "VERIFICATION_STUB_LATENCY_MAX": float,
+    "VERIFICATION_STUB_FAILURE_RATE": float,
+    "VERIFICATION_REQUIRED_DEPARTMENTS": str,
+    "VERIFICATION_MIN_AGE": int,
+    "VERIFICATION_CHECK_DEADLINE": float,
+    "VERIFICATION_MAX_ATTEMPTS": int,
+    "RATELIMIT_APPLY": str,
 }
 
 

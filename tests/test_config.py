@@ -30,6 +30,8 @@ SETTINGS = [
     "SESSION_COOKIE_SECURE",
     "FORCE_HTTPS",
     "PROXY_COUNT",
+    "IDENTITY_ENCRYPTION_KEYS",
+    "IDENTITY_INDEX_KEY",
 ]
 
 PRODUCTION = {
@@ -38,6 +40,8 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "REDIS_URL": "redis://redis.internal:6379/1",
     "SMS_SENDER": "app.accounts.sms:OutboxSender",
+    "IDENTITY_ENCRYPTION_KEYS": "dGVzdGluZy1rZXktdGVzdGluZy1rZXktdGVzdGluZyE=",
+    "IDENTITY_INDEX_KEY": "i" * 40,
 }
 
 
@@ -65,7 +69,15 @@ def refusal(environment) -> str:
 def test_production_without_settings_names_every_missing_one(environment):
     production(environment)
     message = refusal(environment)
-    for name in ["SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "SMS_SENDER"]:
+    for name in [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "REDIS_URL",
+        "SMS_SENDER",
+        "IDENTITY_ENCRYPTION_KEYS",
+        "IDENTITY_INDEX_KEY",
+    ]:
         assert name in message
 
 

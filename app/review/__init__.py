@@ -1,0 +1,7 @@
+"""The administrators' console for verification: review queue, cases, audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/admin")
+
+from app.review import routes  # noqa: E402, F401

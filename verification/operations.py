@@ -1,0 +1,245 @@
+"""Verification operations: open a case, record department answers, decide.
+
+Operations flush; the request, task or command that calls them commits once, and
+queues tasks only after that commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.accounts.models import AccountState, User
+from app.audit.models import record as audit
+from app.db_types import utcnow
+from app.extensions import db
+from app.notifications.models import notify
+from verification import resident_id
+from verification.departments import Answer, Department, Outcome
+from verification.models import (
+    HOLDING_CASE_STATES,
+    OPEN_CASE_STATES,
+    Case,
+    CaseState,
+    Check,
+    CheckState,
+    Consent,
+    ConsentKind,
+    VerifiedFact,
+)
+from verification.policy import Decision, Policy
+from verification.protection import Protector, mask_name
+
+
+class ApplicationRefused(Exception):
+    """The application can't be accepted; ``reason`` is a message key for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_case(
+    user: User,
+    name: str,
+    id_number: str,
+    consent_version: str,
+    protector: Protector,
+    policy: Policy,
+    today: date | None = None,
+) -> Case:
+    """Create a case with one queued check per required department. Flushes.
+
+    Raises ``ApplicationRefused`` (``already_member``, ``case_open``, ``too_young``,
+    ``identity_taken``) or ``InvalidResidentId``; nothing is written then.
+    """
+    parsed = resident_id.parse(id_number, today=today)
+    if user.state is AccountState.member:
+        raise ApplicationRefused("already_member")
+    if user.state is AccountState.suspended:
+        raise ApplicationRefused("suspended")
+    if db.session.scalar(
+        select(Case.id).where(Case.user_id == user.id, Case.state.in_(OPEN_CASE_STATES))
+    ):
+        raise ApplicationRefused("case_open")
+    if parsed.age_on(today or date.today()) < policy.min_age:
+        raise ApplicationRefused("too_young")
+    index = protector.blind_index(parsed.number)
+    if db.session.scalar(
+        select(Case.id).where(Case.id_number_index == index, Case.state.in_(HOLDING_CASE_STATES))
+    ):
+        raise ApplicationRefused("identity_taken")
+    clean_name = " ".join(name.split())
+    case = Case(
+        user_id=user.id,
+        name_encrypted=protector.encrypt(clean_name),
+        id_number_encrypted=protector.encrypt(parsed.number),
+        id_number_index=index,
+        name_masked=mask_name(clean_name),
+        id_number_masked=parsed.masked,
+        birth_date=parsed.birth_date,
+        gender=parsed.gender,
+    )
+    case.checks = [Check(department=d) for d in policy.required]
+    case.consents = [Consent(kind=kind, wording_version=consent_version) for kind in ConsentKind]
+    user.state = AccountState.verifying
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def start_attempt(check: Check, policy: Policy, now: datetime | None = None) -> None:
+    """Mark a check as running for one more attempt, with a deadline. Flushes."""
+    now = now or utcnow()
+    check.state = CheckState.running
+    check.attempts += 1
+    check.dispatched_at = now
+    check.deadline_at = now + policy.check_deadline
+    db.session.flush()
+
+
+_OUTCOME_STATES = {
+    Outcome.passed: CheckState.passed,
+    Outcome.failed: CheckState.failed,
+    Outcome.review: CheckState.review,
+}
+
+
+def record_answer(check: Check, answer: Answer) -> None:
+    """Keep only the department's conclusion: outcome, reason, verified fact, source, time."""
+    if check.is_final:
+        return
+    check.state = _OUTCOME_STATES[answer.outcome]
+    check.reason = answer.reason
+    check.facts = dict(answer.facts) if answer.outcome is Outcome.passed else {}
+    check.source = answer.source
+    check.answered_at = answer.answered_at
+    check.deadline_at = None
+    db.session.flush()
+
+
+def record_error(check: Check, reason: str) -> None:
+    """The department stayed unavailable after every retry: an administrator decides."""
+    if check.is_final:
+        return
+    check.state = CheckState.error
+    check.reason = reason
+    check.answered_at = utcnow()
+    check.deadline_at = None
+    db.session.flush()
+
+
+def decide(case: Case, policy: Policy, now: datetime | None = None) -> str | None:
+    """Decide a case whose checks are all final; ``None`` while some are pending.
+
+    Approves (the user becomes a member with verified facts), rejects with the
+    departments' reasons, or sends the case to review. Runs once: a decided case is
+    left alone. Flushes.
+    """
+    if case.state is not CaseState.checking or not all(c.is_final for c in case.checks):
+        return None
+    decision = policy.decide((c.department, c.state.value) for c in case.checks)
+    user = db.session.get(User, case.user_id)
+    if decision == Decision.approve:
+        _approve(case, user, policy, now or utcnow(), actor_id=None, reason=None)
+    elif decision == Decision.reject:
+        reasons = sorted(
+            {c.reason or c.state.value for c in case.checks if c.state is CheckState.failed}
+        )
+        _reject(case, user, now or utcnow(), actor_id=None, reason=",".join(reasons))
+    else:
+        case.state = CaseState.review
+        notify(user.id, "verification.review", case_id=case.id)
+    db.session.flush()
+    return decision
+
+
+def review(case: Case, admin: User, approve: bool, reason: str, policy: Policy) -> None:
+    """An administrator approves or rejects a case in review, with a written reason."""
+    if not admin.is_admin:
+        raise PermissionError("only administrators decide verification cases")
+    if case.state is not CaseState.review:
+        raise ApplicationRefused("not_in_review")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationRefused("reason_required")
+    user = db.session.get(User, case.user_id)
+    now = utcnow()
+    if approve:
+        _approve(case, user, policy, now, actor_id=admin.id, reason=reason)
+    else:
+        _reject(case, user, now, actor_id=admin.id, reason=reason)
+    db.session.flush()
+
+
+def _approve(
+    case: Case, user: User, policy: Policy, now: datetime, actor_id: int | None, reason: str | None
+) -> None:
+    case.state = CaseState.approved
+    case.decided_at, case.decided_by_id, case.decision_reason = now, actor_id, reason
+    user.state = AccountState.member
+    for check in case.checks:
+        if check.state is CheckState.passed:
+            _keep_fact(user.id, case.id, check, policy, now)
+    audit("verification.approve", "case", case.id, actor_id=actor_id, reason=reason)
+    notify(user.id, "verification.approved", case_id=case.id)
+
+
+def _reject(case: Case, user: User, now: datetime, actor_id: int | None, reason: str) -> None:
+    case.state = CaseState.rejected
+    case.decided_at, case.decided_by_id, case.decision_reason = now, actor_id, reason
+    user.state = AccountState.registered
+    audit("verification.reject", "case", case.id, actor_id=actor_id, reason=reason)
+    notify(user.id, "verification.rejected", case_id=case.id, reason=reason)
+
+
+def _keep_fact(user_id: int, case_id: int, check: Check, policy: Policy, now: datetime) -> None:
+    fact = db.session.scalar(
+        select(VerifiedFact).where(
+            VerifiedFact.user_id == user_id, VerifiedFact.department == check.department
+        )
+    )
+    if fact is None:
+        fact = VerifiedFact(user_id=user_id, department=check.department)
+        db.session.add(fact)
+    fact.case_id = case_id
+    fact.facts = dict(check.facts)
+    fact.source = check.source or "unknown"
+    fact.verified_at = check.answered_at or now
+    fact.expires_at = fact.verified_at + policy.fact_lifetime[Department(check.department)]
+
+
+def recheck_answer(fact: VerifiedFact, answer: Answer, policy: Policy) -> bool:
+    """Apply a re-check of an expired fact. Returns whether the member keeps access.
+
+    Passed: the fact is renewed. Failed: the member loses member access, with the
+    department's reason, notified and audited. Review: unchanged until the next run.
+    """
+    now = utcnow()
+    if answer.outcome is Outcome.passed:
+        fact.facts = dict(answer.facts)
+        fact.source = answer.source
+        fact.verified_at = answer.answered_at
+        fact.expires_at = answer.answered_at + policy.fact_lifetime[fact.department]
+        db.session.flush()
+        return True
+    if answer.outcome is Outcome.failed:
+        user = db.session.get(User, fact.user_id)
+        if user.state is AccountState.member:
+            user.state = AccountState.registered
+        reason = answer.reason or "failed"
+        audit(
+            "verification.recheck_failed",
+            "user",
+            user.id,
+            reason=reason,
+            department=fact.department.value,
+        )
+        notify(user.id, "verification.access_lost", department=fact.department.value, reason=reason)
+        db.session.delete(fact)
+        db.session.flush()
+        return False
+    fact.expires_at = now + policy.check_deadline
+    db.session.flush()
+    return True

@@ -1,0 +1,65 @@
+"""What the workflow needs from the running application: policy, keys, departments.
+
+Built once per application from its configuration and kept in ``app.extensions``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from verification.departments import (
+    Applicant,
+    Department,
+    DepartmentAdapter,
+    build_departments,
+)
+from verification.models import Case
+from verification.policy import Policy
+from verification.protection import Protector
+
+EXTENSION = "verification"
+
+
+class Runtime:
+    def __init__(self, app: Flask) -> None:
+        config = app.config
+        self.policy = Policy.from_config(config)
+        keys = config["IDENTITY_ENCRYPTION_KEYS"]
+        if isinstance(keys, str):
+            keys = [key.strip() for key in keys.split(",") if key.strip()]
+        self.protector = Protector(keys, config["IDENTITY_INDEX_KEY"])
+        self._settings = {k: v for k, v in config.items() if k.startswith("VERIFICATION_")}
+        self._departments: dict[Department, DepartmentAdapter] | None = None
+
+    def departments(self) -> dict[Department, DepartmentAdapter]:
+        if self._departments is None:  # built on first use, never at import
+            self._departments = build_departments(self._settings)
+        return self._departments
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Runtime(app)
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions[EXTENSION]
+
+
+def policy() -> Policy:
+    return _runtime().policy
+
+
+def protector() -> Protector:
+    return _runtime().protector
+
+
+def department(which: Department) -> DepartmentAdapter:
+    return _runtime().departments()[Department(which)]
+
+
+def applicant_for(case: Case) -> Applicant:
+    """Decrypt the applicant's identity for the length of a department call."""
+    guard = protector()
+    return Applicant(
+        name=guard.decrypt(case.name_encrypted), id_number=guard.decrypt(case.id_number_encrypted)
+    )
