@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app import demo
 from app.accounts import operations
@@ -18,6 +19,34 @@ from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for the embedded default.")
+identity_cli = AppGroup("identity", help="Protection of real names and ID numbers.")
+
+
+@identity_cli.command("rotate-keys")
+@click.option("--batch", default=500, show_default=True, help="Rows re-encrypted per commit.")
+def rotate_keys(batch: int) -> None:
+    """Re-encrypt every stored name and ID number under the newest key.
+
+    Put the new key first in IDENTITY_ENCRYPTION_KEYS, run this, then drop the old key.
+    """
+    from verification import runtime
+    from verification.models import Case
+
+    protector = runtime.protector()
+    done, last_id = 0, 0
+    while True:
+        cases = db.session.scalars(
+            select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)
+        ).all()
+        if not cases:
+            break
+        for case in cases:
+            case.name_encrypted = protector.rotate(case.name_encrypted)
+            case.id_number_encrypted = protector.rotate(case.id_number_encrypted)
+        last_id = cases[-1].id
+        db.session.commit()
+        done += len(cases)
+    click.echo(f"Re-encrypted {done} verification cases under the newest key.")
 
 
 @users_cli.command("create-admin")
@@ -52,3 +81,4 @@ def seed() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(identity_cli)
