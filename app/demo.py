@@ -7,12 +7,16 @@ part here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from app.accounts import operations
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
+from verification import operations as verification
+from verification import runtime, tasks
+from verification.resident_id import check_character
 
 DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo data only
 
@@ -21,36 +25,72 @@ DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo d
 class DemoUser:
     phone: str
     role: Role
-    state: AccountState
+    state: AccountState  # the state the demo user ends in
     note: str
+    # Real-name application: (name, birth date, scenario digits 15-16) or None.
+    identity: tuple[str, date, str] | None = None
 
 
 DEMO_USERS = [
     DemoUser("+8613800000001", Role.admin, AccountState.member, "administrator"),
     DemoUser("+8613800000002", Role.matchmaker, AccountState.member, "matchmaker (红娘) 王老师"),
     DemoUser("+8613800000003", Role.matchmaker, AccountState.member, "matchmaker (红娘) 李老师"),
-    DemoUser("+8613800000011", Role.member, AccountState.member, "verified member"),
-    DemoUser("+8613800000012", Role.member, AccountState.member, "verified member"),
-    DemoUser("+8613800000013", Role.member, AccountState.member, "verified member"),
-    DemoUser("+8613800000014", Role.member, AccountState.member, "verified member"),
-    DemoUser("+8613800000021", Role.member, AccountState.verifying, "verification in progress"),
-    DemoUser("+8613800000031", Role.member, AccountState.registered, "registered, not verified"),
+    DemoUser("+8613800000011", Role.member, AccountState.member, "verified member",
+             ("陈思远", date(1995, 3, 14), "12")),
+    DemoUser("+8613800000012", Role.member, AccountState.member, "verified member",
+             ("林晓雯", date(1997, 8, 2), "34")),
+    DemoUser("+8613800000013", Role.member, AccountState.member,
+             "verified member (divorced)", ("周浩然", date(1991, 11, 30), "88")),
+    DemoUser("+8613800000014", Role.member, AccountState.member, "verified member",
+             ("吴佳琪", date(1998, 6, 21), "56")),
+    DemoUser("+8613800000021", Role.member, AccountState.verifying,
+             "verification waiting for an administrator (degree)",
+             ("郑雨桐", date(1996, 1, 9), "93")),
+    DemoUser("+8613800000022", Role.member, AccountState.registered,
+             "verification rejected (married)", ("孙立伟", date(1990, 4, 5), "92")),
+    DemoUser("+8613800000031", Role.member, AccountState.registered,
+             "registered, not yet verified: try the application"),
     DemoUser("+8613800000041", Role.member, AccountState.suspended, "suspended member"),
-]
+]  # fmt: skip
+
+
+def demo_id_number(birth: date, scenario: str, gender_digit: str) -> str:
+    body = f"330106{birth:%Y%m%d}{scenario}{gender_digit}"
+    return body + check_character(body)
 
 
 def seed() -> list[tuple[DemoUser, bool]]:
-    """Create the demo users that are missing; return each with whether it was new.
+    """Create the demo users that are missing, and run their real-name applications
+    through the (in-process) departments; return each user with whether it was new.
 
-    Flushes; the caller commits.
+    Commits after each application (the workflow's tasks commit).
     """
     existing = set(db.session.scalars(select(User.phone)))
     created = []
-    for demo in DEMO_USERS:
+    for index, demo in enumerate(DEMO_USERS):
         is_new = demo.phone not in existing
         if is_new:
-            operations.create_user(
-                demo.phone, DEMO_PASSWORD, demo.role, demo.state, check_strength=False
+            # Applicants start registered; their application decides where they end.
+            state = AccountState.registered if demo.identity else demo.state
+            user = operations.create_user(
+                demo.phone, DEMO_PASSWORD, demo.role, state, check_strength=False
             )
+            db.session.commit()
+            if demo.identity:
+                _apply(user, demo.identity, gender_digit=str(index % 10))
         created.append((demo, is_new))
     return created
+
+
+def _apply(user: User, identity: tuple[str, date, str], gender_digit: str) -> None:
+    name, birth, scenario = identity
+    number = demo_id_number(birth, scenario, gender_digit)
+    try:
+        case = verification.open_case(
+            user, name, number, "demo", runtime.protector(), runtime.policy()
+        )
+    except verification.ApplicationRefused:  # e.g. the identity is held by an older row
+        db.session.rollback()
+        return
+    db.session.commit()
+    tasks.dispatch_case.apply(args=[case.id])  # runs here, whatever the broker setting

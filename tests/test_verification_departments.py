@@ -549,3 +549,14 @@ def test_gateway_command_line(monkeypatch):
     assert stub.latency == (0.1, 0.1) and served["app"].token == "t"
     with pytest.raises(SystemExit):
         gateway_module.main(["--latency-min", "2", "--latency-max", "1"])
+
+
+@pytest.mark.parametrize("birth", [date(1985, 3, 1), date(1996, 1, 9), date(2001, 7, 7)])
+@pytest.mark.parametrize("sequence_digit", list("0123456789"))
+def test_degree_unverified_scenario_reviews_whatever_the_drawn_degree(birth, sequence_digit):
+    body = f"330106{birth:%Y%m%d}93{sequence_digit}"
+    number = body + check_character(body)
+    answer = StubDepartment(Department.education, SimulatedRegistry()).check(
+        Applicant("郑雨桐", number)
+    )
+    assert (answer.outcome, answer.reason) == (Outcome.review, "degree_unverified")

@@ -217,6 +217,9 @@ class _Builder:
         )
         if self.scenario is not Scenario.degree_unverified:
             return courses
+        # A foreign degree above everything verified, still unconfirmed: keep the
+        # verified path below doctorate so the pending one is always the highest.
+        courses = tuple(c for c in courses if c.level != "doctorate")
         top = max((DEGREES.index(c.level) for c in courses), default=-1)
         level = "doctorate" if top >= DEGREES.index("master") else "master"
         pending = Schooling(level, "境外某大学", "工商管理", self.today - timedelta(days=90), False)
