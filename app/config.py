@@ -16,6 +16,8 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
+SQLITE_BUSY_TIMEOUT = 30.0  # seconds
+
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot be used; the message says what is missing."""
@@ -34,6 +36,20 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def engine_options(url: str, options: dict | None) -> dict:
+    """SQLAlchemy engine options for ``url``, a copy of ``options``.
+
+    On SQLite a writer waits up to ``SQLITE_BUSY_TIMEOUT`` seconds for another
+    connection's write lock instead of failing with "database is locked": Celery workers
+    write from several threads and processes at once. Other databases are unchanged.
+    """
+    options = dict(options or {})
+    if url.startswith("sqlite"):
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT, **options.get("connect_args", {})}
+        options["connect_args"] = connect_args
+    return options
 
 
 def development_secret_key(instance_path: str) -> str:
@@ -115,6 +131,11 @@ class Config:
         "app.accounts.tasks",
         "verification.tasks",
     ]
+    # Redis: an unacknowledged task (its worker died) is delivered again after this many
+    # seconds. Must exceed the longest task and the longest retry countdown.
+    CELERY_VISIBILITY_TIMEOUT = 3600.0
+    # The queue tasks are sent to and workers consume (tests use one per test).
+    CELERY_TASK_DEFAULT_QUEUE = "celery"
     CELERY_BEAT_SCHEDULE: dict = {  # noqa: RUF012
         "purge-expired-sms-codes": {
             "task": "accounts.purge_expired_codes",
@@ -135,8 +156,17 @@ class Config:
         "public_security,civil_affairs,education,hr_social_security,justice,development_reform"
     )
     VERIFICATION_MIN_AGE = 18
-    VERIFICATION_CHECK_DEADLINE = 120  # seconds before a running check counts as stuck
+    # Seconds before a running check counts as stuck and is re-dispatched by the reconciler;
+    # keep it above VERIFICATION_CHECK_HARD_TIME_LIMIT.
+    VERIFICATION_CHECK_DEADLINE = 120
     VERIFICATION_MAX_ATTEMPTS = 6
+    # A department call longer than this counts as unavailable and is retried (any pool).
+    VERIFICATION_CHECK_TIME_LIMIT = 20.0
+    # Celery's hard limit for one check task; prefork pools kill the process past it.
+    VERIFICATION_CHECK_HARD_TIME_LIMIT = 60.0
+    # Retry delay after the n-th unavailable answer: BACKOFF * 2**(n-1), at most _MAX.
+    VERIFICATION_RETRY_BACKOFF = 2.0
+    VERIFICATION_RETRY_BACKOFF_MAX = 60.0
     CONSENT_WORDING_VERSION = "2026-11"
     RATELIMIT_APPLY = "5 per day"
 
@@ -173,6 +203,9 @@ class DevelopmentConfig(Config):
             or f"sqlite:///{Path(instance) / 'queqiao.db'}"
         )
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            config["SQLALCHEMY_DATABASE_URI"], config.get("SQLALCHEMY_ENGINE_OPTIONS")
+        )
 
 
 class TestingConfig(DevelopmentConfig):
@@ -251,6 +284,12 @@ _ENVIRONMENT: dict[str, Callable] = {
     "VERIFICATION_MIN_AGE": int,
     "VERIFICATION_CHECK_DEADLINE": float,
     "VERIFICATION_MAX_ATTEMPTS": int,
+    "VERIFICATION_CHECK_TIME_LIMIT": float,
+    "VERIFICATION_CHECK_HARD_TIME_LIMIT": float,
+    "VERIFICATION_RETRY_BACKOFF": float,
+    "VERIFICATION_RETRY_BACKOFF_MAX": float,
+    "CELERY_VISIBILITY_TIMEOUT": float,
+    "CELERY_TASK_DEFAULT_QUEUE": str,
     "RATELIMIT_APPLY": str,
 }
 

@@ -68,6 +68,8 @@ def celery_init_app(app: Flask) -> Celery:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
+            "broker_transport_options": _redis_transport_options(app),
+            "task_default_queue": app.config.get("CELERY_TASK_DEFAULT_QUEUE") or "celery",
             "timezone": app.config["BABEL_DEFAULT_TIMEZONE"],
             "enable_utc": True,
             "beat_schedule": app.config.get("CELERY_BEAT_SCHEDULE", {}),
@@ -77,3 +79,15 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _redis_transport_options(app: Flask) -> dict[str, float]:
+    """Redis redelivers a task nobody acknowledged (its worker died) after the
+    visibility timeout. Kombu looks for such tasks only every ~100 s by default, so
+    look every quarter of the timeout (1-10 s) to bring them back soon after it."""
+    timeout = float(app.config.get("CELERY_VISIBILITY_TIMEOUT") or 3600)
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1.0, min(10.0, timeout / 4)),
+        "unacked_restore_throttle": 1,
+    }

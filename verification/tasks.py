@@ -1,39 +1,76 @@
 """Celery tasks of the verification workflow. Thin, idempotent, and they re-read state.
 
-``dispatch_case`` sends all checks at once (并联); each ``run_check`` asks one
-department, retrying transient failures with exponential backoff; the last check to
-finish triggers ``decide_case``. ``reconcile`` (beat) re-dispatches checks stuck past
-their deadline; ``recheck_expired_facts`` (beat) re-verifies members' facts.
+``dispatch_case`` sends all checks of a case at once (并联); each ``run_check`` asks
+one department and, when it leaves every check of its case final, decides the case.
+``reconcile`` (beat) re-dispatches checks stuck past their deadline and decides cases
+left undecided; ``recheck_expired_facts`` (beat) re-verifies members' facts.
+
+Robustness on a real broker:
+
+- Every task is acknowledged late: a worker killed mid-check loses nothing, the broker
+  delivers the task again (on Redis after ``CELERY_VISIBILITY_TIMEOUT``).
+- A task may therefore run twice, even at the same time. A final check is never
+  answered again, and the decision runs under a lock on the case row and leaves a
+  decided case alone, so duplicates are harmless. A re-delivered *running* check is
+  asked again: its first worker may have died, and asking a department is read-only.
+- ``DepartmentUnavailable`` is retried with exponential backoff
+  (``VERIFICATION_RETRY_BACKOFF`` * 2**(n-1), at most ``VERIFICATION_RETRY_BACKOFF_MAX``)
+  until ``VERIFICATION_MAX_ATTEMPTS``; then the check is an error and the case goes
+  to review.
+- A department call is bounded by ``VERIFICATION_CHECK_TIME_LIMIT`` on any pool (Celery
+  enforces time limits only in prefork pools); past it the call counts as unavailable.
+  Prefork pools also get Celery's soft limit and ``VERIFICATION_CHECK_HARD_TIME_LIMIT``.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import threading
+from datetime import timedelta
 
 from celery import Task, shared_task
-from sqlalchemy import select
+from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
+from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
 from verification import operations, runtime
-from verification.departments import Answer, DepartmentError, DepartmentUnavailable
+from verification.departments import (
+    Answer,
+    Applicant,
+    Department,
+    DepartmentError,
+    DepartmentUnavailable,
+)
 from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 log = logging.getLogger(__name__)
 
-RETRY_BACKOFF_SECONDS = 2.0
-RETRY_BACKOFF_MAX = 60.0
+PENDING = (CheckState.queued, CheckState.running)
 
 
-@shared_task(name="verification.dispatch_case", acks_late=True)
+@shared_task(name="verification.dispatch_case", acks_late=True, ignore_result=True)
 def dispatch_case(case_id: int) -> int:
-    """Queue every pending check of a case at once; returns how many were queued."""
+    """Queue every queued check of a case at once; returns how many were queued."""
     check_ids = db.session.scalars(
         select(Check.id).where(Check.case_id == case_id, Check.state == CheckState.queued)
     ).all()
+    db.session.rollback()
     for check_id in check_ids:
-        run_check.delay(check_id)
+        queue_check(check_id)
     return len(check_ids)
+
+
+def queue_check(check_id: int) -> None:
+    """Send ``run_check`` with the configured time limits (used by prefork pools)."""
+    config = current_app.config
+    run_check.apply_async(
+        (check_id,),
+        soft_time_limit=float(config["VERIFICATION_CHECK_TIME_LIMIT"]),
+        time_limit=float(config["VERIFICATION_CHECK_HARD_TIME_LIMIT"]),
+    )
 
 
 @shared_task(
@@ -41,71 +78,146 @@ def dispatch_case(case_id: int) -> int:
     name="verification.run_check",
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=None,
-    soft_time_limit=60,
-    time_limit=90,
+    ignore_result=True,
+    max_retries=None,  # bounded by VERIFICATION_MAX_ATTEMPTS, counted in the database
 )
-def run_check(self, check_id: int) -> str | None:
-    """Ask one department about one case and keep its conclusion. Commits.
-
-    A re-delivered or duplicate call for a final check does nothing.
-    """
-    check = db.session.get(Check, check_id, with_for_update=True)
-    if check is None or check.is_final:
-        db.session.rollback()
+def run_check(self: Task, check_id: int) -> str | None:
+    """Ask one department about one case, keep its conclusion, and decide the case when
+    this was its last pending check. Commits; a call for a final check does nothing."""
+    started = _start_attempt(check_id)
+    if started is None:
         return None
-    policy = runtime.policy()
-    operations.start_attempt(check, policy)
-    applicant = runtime.applicant_for(check.case)
-    department = check.department
-    db.session.commit()
+    department, applicant = started
     try:
-        answer = runtime.department(department).check(applicant)
-    except DepartmentUnavailable as error:
-        return _retry_or_give_up(self, check_id, policy.max_attempts, str(error))
+        answer = ask(department, applicant)
+    except (DepartmentUnavailable, SoftTimeLimitExceeded) as error:
+        return _retry_or_give_up(self, check_id, str(error) or "time limit")
     except DepartmentError as error:
         log.warning("department %s refused check %s: %s", department, check_id, error)
         return _finish(check_id, None, reason="department_error")
     return _finish(check_id, answer)
 
 
-def _retry_or_give_up(task: Task, check_id: int, max_attempts: int, error: str) -> str | None:
-    check = db.session.get(Check, check_id)
+def _start_attempt(check_id: int) -> tuple[Department, Applicant] | None:
+    check = db.session.get(Check, check_id, with_for_update=True)
     if check is None or check.is_final:
+        db.session.rollback()
         return None
-    if check.attempts >= max_attempts:
+    operations.start_attempt(check, runtime.policy())
+    started = (check.department, runtime.applicant_for(check.case))
+    db.session.commit()  # no connection or lock is held while the department answers
+    return started
+
+
+def ask(department: Department, applicant: Applicant) -> Answer:
+    """Ask a department, waiting at most ``VERIFICATION_CHECK_TIME_LIMIT`` seconds.
+
+    The call runs in a helper thread so the limit holds in every worker pool; a call
+    given up on ends by itself (the HTTP adapter's read timeout, the stub's delay).
+    Raises ``DepartmentUnavailable`` past the limit.
+    """
+    adapter = runtime.department(department)
+    limit = float(current_app.config["VERIFICATION_CHECK_TIME_LIMIT"])
+    outcome: list[Answer | Exception] = []
+
+    def call() -> None:
+        try:
+            outcome.append(adapter.check(applicant))
+        except Exception as error:  # handed to the waiting task below
+            outcome.append(error)
+
+    helper = threading.Thread(target=call, name=f"ask-{department}", daemon=True)
+    helper.start()
+    helper.join(limit)
+    if not outcome:
+        raise DepartmentUnavailable(f"{department} gave no answer within {limit:g} s")
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
+def retry_countdown(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th unavailable answer: exponential, capped,
+    with a little jitter so cases that hit the same outage don't retry in step."""
+    config = current_app.config
+    base = float(config["VERIFICATION_RETRY_BACKOFF"])
+    ceiling = float(config["VERIFICATION_RETRY_BACKOFF_MAX"])
+    delay = min(base * 2 ** max(attempts - 1, 0), ceiling)
+    return delay * random.uniform(0.8, 1.0)  # noqa: S311 - timing, not security
+
+
+def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
+    policy = runtime.policy()
+    check = db.session.get(Check, check_id, with_for_update=True)
+    if check is None or check.is_final:
+        db.session.rollback()
+        return None
+    if check.attempts >= policy.max_attempts:
         return _finish(check_id, None, reason="unavailable")
-    countdown = min(RETRY_BACKOFF_SECONDS * 2 ** (check.attempts - 1), RETRY_BACKOFF_MAX)
+    countdown = retry_countdown(check.attempts)
     check.state = CheckState.queued
-    check.deadline_at = utcnow() + runtime.policy().check_deadline
+    # The reconciler leaves it alone while the retry is due.
+    check.deadline_at = utcnow() + timedelta(seconds=countdown) + policy.check_deadline
+    department, attempts = check.department, check.attempts
     db.session.commit()
     log.info(
-        "department %s unavailable for check %s; retry in %.1fs",
-        check.department,
+        "department %s unavailable for check %s (attempt %d): %s; retry in %.1fs",
+        department,
         check_id,
+        attempts,
+        error,
         countdown,
     )
+    if task.request.is_eager:
+        # No broker (the embedded default): try again in-process at once. Celery would
+        # propagate the ``Retry`` out of the eager call (task_eager_propagates).
+        return run_check.apply((check_id,)).result
     raise task.retry(countdown=countdown, exc=DepartmentUnavailable(error))
 
 
-def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> str:
+def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> str | None:
     check = db.session.get(Check, check_id, with_for_update=True)
+    if check is None:
+        db.session.rollback()
+        return None
     if answer is not None:
         operations.record_answer(check, answer)
     else:
         operations.record_error(check, reason or "unavailable")
-    state = check.state.value
-    case_id = check.case_id
+    state, case_id = check.state.value, check.case_id
     db.session.commit()
-    decide_case.delay(case_id)
+    # Whichever check commits last sees every check final (each looks after its own
+    # commit), so at least one decides; the lock in ``decide`` makes it exactly one.
+    if not db.session.scalar(select(_pending_check(case_id))):
+        decide(case_id)
     return state
 
 
-@shared_task(name="verification.decide_case", acks_late=True)
+def _pending_check(case_id: object) -> Exists:
+    return exists().where(Check.case_id == case_id, Check.state.in_(PENDING))
+
+
+@shared_task(name="verification.decide_case", acks_late=True, ignore_result=True)
 def decide_case(case_id: int) -> str | None:
     """Decide a case once all its checks are final (idempotent). Commits."""
+    return decide(case_id)
+
+
+def decide(case_id: int) -> str | None:
+    """Decide the case under a lock on its row; ``None`` if pending or already decided.
+
+    PostgreSQL locks the row (``FOR UPDATE``) until the commit, so a concurrent
+    decision waits and then finds the case decided. SQLite ignores ``FOR UPDATE``; a
+    no-op write first takes its database-wide write lock to the same effect.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Case).where(Case.id == case_id).values(state=Case.state),
+            execution_options={"synchronize_session": False},
+        )
     case = db.session.get(Case, case_id, with_for_update=True)
     if case is None:
+        db.session.rollback()
         return None
     decision = operations.decide(case, runtime.policy())
     db.session.commit()
@@ -114,27 +226,44 @@ def decide_case(case_id: int) -> str | None:
 
 @shared_task(name="verification.reconcile", ignore_result=True)
 def reconcile() -> int:
-    """Re-dispatch checks stuck past their deadline (a lost worker, a lost message),
-    and decide cases whose checks all finished but were never decided."""
+    """Re-dispatch checks stuck past their deadline (a lost worker, a lost message) and
+    decide cases whose checks all finished but were never decided. Commits; returns how
+    many checks were re-dispatched.
+
+    A queued check without a deadline was never picked up: its dispatch was lost if the
+    case is older than the check deadline.
+    """
     now = utcnow()
+    deadline = runtime.policy().check_deadline
     stuck = db.session.scalars(
-        select(Check).where(
-            Check.state.in_((CheckState.queued, CheckState.running)),
-            Check.deadline_at.is_not(None),
-            Check.deadline_at < now,
+        select(Check.id)
+        .join(Check.case)
+        .where(
+            Check.state.in_(PENDING),
+            or_(
+                Check.deadline_at < now,
+                and_(Check.deadline_at.is_(None), Case.created_at < now - deadline),
+            ),
         )
     ).all()
-    for check in stuck:
-        check.state = CheckState.queued
-        check.deadline_at = now + runtime.policy().check_deadline
-    undecided = db.session.scalars(select(Case.id).where(Case.state == CaseState.checking)).all()
-    ids = [check.id for check in stuck]
+    if stuck:
+        # Only the deadline moves (so the next run leaves them alone); a check that
+        # finished meanwhile keeps its answer and its re-dispatch does nothing.
+        db.session.execute(
+            update(Check)
+            .where(Check.id.in_(stuck), Check.state.in_(PENDING))
+            .values(deadline_at=now + deadline),
+            execution_options={"synchronize_session": False},
+        )
+    undecided = db.session.scalars(
+        select(Case.id).where(Case.state == CaseState.checking, ~_pending_check(Case.id))
+    ).all()
     db.session.commit()
-    for check_id in ids:
-        run_check.delay(check_id)
+    for check_id in stuck:
+        queue_check(check_id)
     for case_id in undecided:
         decide_case.delay(case_id)
-    return len(ids)
+    return len(stuck)
 
 
 @shared_task(name="verification.recheck_expired_facts", ignore_result=True)
@@ -147,7 +276,7 @@ def recheck_expired_facts(limit: int = 500) -> int:
     for fact in facts:
         case = db.session.get(Case, fact.case_id)
         try:
-            answer = runtime.department(fact.department).check(runtime.applicant_for(case))
+            answer = ask(fact.department, runtime.applicant_for(case))
         except (DepartmentUnavailable, DepartmentError):
             continue  # try again on the next run
         operations.recheck_answer(fact, answer, runtime.policy())
