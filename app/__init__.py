@@ -86,12 +86,14 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.review import bp as review_bp
     from app.verify import bp as verify_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(review_bp)
 
 

@@ -69,7 +69,7 @@ def healthz() -> tuple[Response, int]:
 
 @bp.app_context_processor
 def inject_language_form() -> dict:
-    return {
-        "language_form": LanguageForm(formdata=None),
-        "request_path": request.full_path.rstrip("?"),
-    }
+    # After switching language, come back here, unless this page answered a POST
+    # (a form with errors): its URL may not take a GET.
+    here = request.full_path.rstrip("?") if request.method == "GET" else url_for("main.home")
+    return {"language_form": LanguageForm(formdata=None), "request_path": here}

@@ -1,5 +1,172 @@
-"""Applicant views (filled in by the verification issue)."""
+"""Applicant views: apply once, watch the six departments answer, see verified facts.
+
+Thin: the form checks the shape of input, ``verification.operations`` applies the
+rules, the view commits and only then queues the checks.
+"""
 
 from __future__ import annotations
 
-from app.verify import bp  # noqa: F401
+from datetime import date
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from app.accounts.models import AccountState
+from app.extensions import db, limiter
+from app.verify import bp, messages, present, queries
+from app.verify.forms import ApplicationForm
+from app.verify.guard import member_required
+from verification import operations, runtime, tasks
+
+IDENTITY_TAKEN = _l(
+    "This ID number is already used by another account; one person can have only one "
+    "account. If you never applied before, contact the service desk."
+)
+
+
+def _apply_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "addr:" + (request.remote_addr or "unknown")
+
+
+def _counts_against_limit(response: Response) -> bool:
+    """Applications that reached the rules count; a form sent back for a typo does not."""
+    return response.status_code != 400
+
+
+def _refusal_message(reason: str) -> str:
+    if reason == "too_young":
+        return _("You must be at least %(age)d years old to apply.", age=runtime.policy().min_age)
+    if reason == "suspended":
+        return _("This account is suspended. Contact the service desk.")
+    return str(IDENTITY_TAKEN)
+
+
+def _elsewhere() -> Response | None:
+    """Where to send a user who has nothing to apply for: their open case, or the
+    verification home for a member."""
+    case_id = queries.open_case_id(current_user.id)
+    if case_id is not None:
+        return redirect(url_for(".progress", case_id=case_id))
+    if current_user.state is AccountState.member:
+        return redirect(url_for(".index"))
+    return None
+
+
+def _render_apply(form: ApplicationForm, status: int = 200) -> tuple[str, int]:
+    departments = [
+        (messages.DEPARTMENT_NAMES[d], messages.DEPARTMENT_QUESTIONS[d])
+        for d in runtime.policy().required
+    ]
+    return render_template("verify/apply.html", form=form, departments=departments), status
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    case = queries.latest_case(current_user.id)
+    return render_template(
+        "verify/index.html",
+        case=case,
+        case_states=messages.CASE_STATES,
+        reasons=messages.decision_reasons(case.decision_reason if case else None),
+        can_apply=current_user.state is not AccountState.member
+        and (case is None or not case.is_open),
+    )
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_APPLY"],
+    key_func=_apply_key,
+    methods=["POST"],
+    deduct_when=_counts_against_limit,
+)
+def apply() -> Response | tuple[str, int]:
+    elsewhere = _elsewhere()
+    if elsewhere is not None:
+        return elsewhere
+    form = ApplicationForm(wording_version=current_app.config["CONSENT_WORDING_VERSION"])
+    if request.method == "GET":
+        return _render_apply(form)
+    if not form.validate_on_submit():
+        return _render_apply(form, 400)
+    return _file_application(form)
+
+
+def _file_application(form: ApplicationForm) -> Response | tuple[str, int]:
+    """Open the case and commit; only then queue the six checks."""
+    try:
+        case = operations.open_case(
+            current_user,
+            form.name.data,
+            form.id_number.parsed.number,
+            form.wording_version,
+            runtime.protector(),
+            runtime.policy(),
+        )
+        case_id = case.id
+        db.session.commit()
+    except operations.ApplicationRefused as refused:
+        db.session.rollback()
+        return _elsewhere() or _refused(form, refused.reason)
+    except IntegrityError:
+        # Lost a race on the unique indexes: a double submit, or the same ID number from
+        # two accounts at once. The first one in wins.
+        db.session.rollback()
+        return _elsewhere() or _refused(form, "identity_taken")
+    tasks.dispatch_case.delay(case_id)
+    return redirect(url_for(".progress", case_id=case_id))
+
+
+def _refused(form: ApplicationForm, reason: str) -> tuple[str, int]:
+    form.id_number.errors.append(_refusal_message(reason))
+    return _render_apply(form, 409)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def progress(case_id: int) -> str:
+    case = queries.owned_case(case_id, current_user.id)
+    return render_template(
+        "verify/progress.html",
+        case=case,
+        rows=[present.check_row(check) for check in case.checks],
+        reasons=messages.decision_reasons(case.decision_reason),
+    )
+
+
+@bp.get("/cases/<int:case_id>/status")
+@login_required
+def status(case_id: int) -> Response:
+    case = queries.owned_case(case_id, current_user.id)
+    response = jsonify(present.case_status(case))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/facts")
+@member_required
+def facts() -> str:
+    facts = queries.verified_facts(current_user.id)
+    case = queries.case_of(facts)
+    return render_template("verify/facts.html", rows=present.fact_rows(facts, case, date.today()))
+
+
+@bp.app_context_processor
+def inject_verification() -> dict:
+    """``open_case_url()`` for templates (the home page): the signed-in user's open case."""
+
+    def open_case_url() -> str | None:
+        if not current_user.is_authenticated:
+            return None
+        case_id = queries.open_case_id(current_user.id)
+        return url_for("verify.progress", case_id=case_id) if case_id else None
+
+    return {"open_case_url": open_case_url}

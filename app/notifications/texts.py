@@ -1,0 +1,81 @@
+"""A notification's words, rendered from its ``kind`` and ``params`` in the reader's
+language at display time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.notifications.models import Notification
+from app.verify import messages
+
+
+@dataclass
+class Shown:
+    text: str
+    details: list[str] = field(default_factory=list)
+    link: str | None = None
+    link_text: str | None = None
+
+
+def _case_link(params: dict) -> str | None:
+    case_id = params.get("case_id")
+    return url_for("verify.progress", case_id=case_id) if isinstance(case_id, int) else None
+
+
+def _approved(params: dict) -> Shown:
+    return Shown(
+        _("Your identity is verified: you are now a member of Queqiao."),
+        link=url_for("verify.facts"),
+        link_text=_("See my verified facts"),
+    )
+
+
+def _rejected(params: dict) -> Shown:
+    reasons, free_text = messages.decision_reasons(params.get("reason"))
+    if free_text:
+        reasons = [_("The administrator's reason:") + " " + free_text]
+    return Shown(
+        _("Your verification application was not approved."),
+        details=reasons,
+        link=_case_link(params) or url_for("verify.index"),
+        link_text=_("See the details and apply again"),
+    )
+
+
+def _review(params: dict) -> Shown:
+    return Shown(
+        _("An administrator will decide on your verification application. You will be told here."),
+        link=_case_link(params),
+        link_text=_("See each department's answer"),
+    )
+
+
+def _access_lost(params: dict) -> Shown:
+    name = messages.department_name(str(params.get("department") or ""))
+    return Shown(
+        _(
+            "Your member access is paused: the re-check by %(department)s did not pass.",
+            department=name,
+        ),
+        details=[messages.reason_text(params.get("reason"))],
+        link=url_for("verify.index"),
+        link_text=_("Real-name verification"),
+    )
+
+
+KINDS = {
+    "verification.approved": _approved,
+    "verification.rejected": _rejected,
+    "verification.review": _review,
+    "verification.access_lost": _access_lost,
+}
+
+
+def show(notification: Notification) -> Shown:
+    render = KINDS.get(notification.kind)
+    if render is None:
+        return Shown(_("You have a new notification."))
+    return render(dict(notification.params or {}))
