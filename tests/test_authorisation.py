@@ -34,6 +34,12 @@ def anonymous_and_signed_in(anonymous: Outcome, signed_in: Outcome) -> dict[str,
     return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, signed_in)}
 
 
+def administrators_only(path: str, admin: Outcome) -> dict[str, Outcome]:
+    """Anonymous visitors are sent to sign in (and back); other signed-in users get 403."""
+    sign_in = (302, "/account/signin?next=" + path.replace("/", "%2F"))
+    return {**anonymous_and_signed_in(sign_in, 403), "admin": admin}
+
+
 @dataclass(frozen=True)
 class Case:
     path: str
@@ -76,6 +82,62 @@ TABLE: dict[tuple[str, str], Case] = {
     ("accounts.password", "POST"): Case(
         "/account/password", anonymous_and_signed_in(SIGN_IN_FOR_PASSWORD, 400)
     ),
+    # The applicant's verification; members have nothing to apply for, and there is no
+    # case 1 in this table's database. "verifying" here has no open case.
+    ("verify.index", "GET"): Case(
+        "/verify/", anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2F"), 200)
+    ),
+    ("verify.apply", "GET"): Case(
+        "/verify/apply",
+        {
+            **anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2Fapply"), 200),
+            **dict.fromkeys(["member", "matchmaker", "admin"], (302, "/verify/")),
+        },
+    ),
+    ("verify.apply", "POST"): Case(
+        "/verify/apply",
+        {
+            **anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2Fapply"), 400),
+            **dict.fromkeys(["member", "matchmaker", "admin"], (302, "/verify/")),
+        },
+    ),
+    ("verify.progress", "GET"): Case(
+        "/verify/cases/1",
+        anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2Fcases%2F1"), 404),
+    ),
+    ("verify.status", "GET"): Case(
+        "/verify/cases/1/status",
+        anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2Fcases%2F1%2Fstatus"), 404),
+    ),
+    ("verify.facts", "GET"): Case(
+        "/verify/facts",
+        {
+            **anonymous_and_signed_in((302, "/account/signin?next=%2Fverify%2Ffacts"), 200),
+            **dict.fromkeys(["registered", "verifying"], 403),
+        },
+    ),
+    ("notifications.index", "GET"): Case(
+        "/notifications",
+        anonymous_and_signed_in((302, "/account/signin?next=%2Fnotifications"), 200),
+    ),
+    ("notifications.read", "POST"): Case(
+        "/notifications/read",
+        anonymous_and_signed_in(
+            (302, "/account/signin?next=%2Fnotifications%2Fread"), (302, "/notifications")
+        ),
+    ),
+    # The administrators' console; there is no case 1 in this table's database.
+    ("review.index", "GET"): Case(
+        "/admin/", administrators_only("/admin/", (302, "/admin/reviews"))
+    ),
+    ("review.queue", "GET"): Case("/admin/reviews", administrators_only("/admin/reviews", 200)),
+    ("review.case", "GET"): Case("/admin/cases/1", administrators_only("/admin/cases/1", 404)),
+    ("review.decide", "POST"): Case(
+        "/admin/cases/1/decision",
+        administrators_only("/admin/cases/1/decision", 404),
+        data={"decision": "approve", "reason": "Checked the papers in person"},
+    ),
+    ("review.audit_log", "GET"): Case("/admin/audit", administrators_only("/admin/audit", 200)),
 }
 
 CELLS = [(endpoint, method, role) for (endpoint, method) in TABLE for role in ROLES]

@@ -1,0 +1,104 @@
+"""Reads for the administrators' console: the review queue, a case's history, the audit
+log and its filter choices. Nothing here writes, except the row lock of ``lock_case``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, exists, select, update
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit.models import AuditEntry
+from app.extensions import db
+from verification.models import Case, CaseState, Check, CheckState
+
+# Audit actions that belong to a case's decision history (a view is not a decision).
+DECISION_ACTIONS = ("verification.approve", "verification.reject")
+SYSTEM = "system"
+
+
+def review_queue(department: str = "", state: str = "") -> Select:
+    """Cases waiting for an administrator, oldest first.
+
+    ``state`` keeps cases with a check in that state (of ``department`` when given);
+    ``department`` alone keeps cases where that department did not pass.
+    """
+    query = (
+        select(Case)
+        .where(Case.state == CaseState.review)
+        .options(selectinload(Case.checks))
+        .order_by(Case.created_at, Case.id)
+    )
+    if department or state:
+        condition = Check.case_id == Case.id
+        if department:
+            condition &= Check.department == department
+        if state:
+            condition &= Check.state == state
+        else:
+            condition &= Check.state != CheckState.passed
+        query = query.where(exists().where(condition))
+    return query
+
+
+def needing_attention(case: Case) -> list[Check]:
+    """The checks of a case that did not pass: what the administrator has to look at."""
+    return [check for check in case.checks if check.state is not CheckState.passed]
+
+
+def lock_case(case_id: int) -> Case | None:
+    """Load a case for a decision, locked until the request commits or rolls back.
+
+    PostgreSQL locks the row with ``FOR UPDATE``. SQLite ignores that, so a no-op
+    update first takes SQLite's write lock: a second administrator deciding at the
+    same moment waits, then reads the first one's decision.
+    """
+    db.session.execute(
+        update(Case).where(Case.id == case_id).values(state=Case.state),
+        execution_options={"synchronize_session": False},
+    )
+    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+
+
+def case_history(case_id: int) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.subject_type == "case",
+                AuditEntry.subject_id == case_id,
+                AuditEntry.action.in_(DECISION_ACTIONS),
+            )
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
+
+
+def audit_log(action: str = "", actor: str = "") -> Select:
+    """Audit entries, newest first, optionally of one action and one actor (or the system)."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if actor == SYSTEM:
+        query = query.where(AuditEntry.actor_id.is_(None))
+    elif actor:
+        query = query.where(AuditEntry.actor_id == int(actor))
+    return query
+
+
+def logged_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by("action")))
+
+
+def logged_actors() -> list[User]:
+    """Everyone who appears as the actor of an audit entry."""
+    actor_ids = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    return list(db.session.scalars(select(User).where(User.id.in_(actor_ids)).order_by(User.id)))
+
+
+def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(wanted)))}
