@@ -59,7 +59,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
     if base == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'queqiao.db'}"
         return
-    name = f"queqiao_test_{worker_id}"
+    # Unique per run too, so two runs on one server (a session and CI) never collide.
+    name = f"queqiao_test_{worker_id}_{os.getpid()}"
     try:
         url = _postgres_database(base, name)
     except sa.exc.OperationalError:

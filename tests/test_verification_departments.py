@@ -9,6 +9,7 @@ import logging
 import random
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from verification import gateway as gateway_module
+from verification import runtime as runtime_module
 from verification.departments import (
     Answer,
     Applicant,
@@ -560,3 +562,21 @@ def test_degree_unverified_scenario_reviews_whatever_the_drawn_degree(birth, seq
         Applicant("郑雨桐", number)
     )
     assert (answer.outcome, answer.reason) == (Outcome.review, "degree_unverified")
+
+
+def test_the_adapters_are_built_once_when_pool_threads_ask_together(app, monkeypatch):
+    built = []
+
+    def slow_build(settings: dict) -> dict:
+        built.append(threading.get_ident())
+        time.sleep(0.2)  # every thread reaches the check before this returns
+        return {}
+
+    monkeypatch.setattr(runtime_module, "build_departments", slow_build)
+    fresh = runtime_module.Runtime(app)
+    threads = [threading.Thread(target=fresh.departments) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1

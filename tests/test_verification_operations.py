@@ -262,3 +262,21 @@ def test_a_failed_recheck_takes_member_access_away_with_the_reason(app_ctx):
     assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == (
         "verification.recheck_failed"
     )
+
+
+def test_after_a_failed_recheck_the_same_person_may_apply_again_but_nobody_else(app_ctx):
+    fact = _expired_member_fact(Department.civil_affairs)
+    answer = Answer(Department.civil_affairs, Outcome.failed, "married", {}, "stub", utcnow())
+    operations.recheck_answer(fact, answer, runtime.policy())
+    db.session.commit()
+    user = db.session.get(User, fact.user_id)
+    old = db.session.scalar(select(Case).where(Case.user_id == user.id))
+    assert old.state is CaseState.lapsed and old.decision_reason == "married"
+
+    with pytest.raises(operations.ApplicationRefused) as refused:
+        apply(UserFactory(), id_number("12"))
+    assert refused.value.reason == "identity_taken"
+
+    again = run(apply(user, id_number("12")))
+    assert again.state is CaseState.approved
+    assert db.session.get(User, user.id).state is AccountState.member

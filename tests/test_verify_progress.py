@@ -9,11 +9,13 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.db_types import utcnow
 from app.extensions import db
 from tests.applicants import MARRIED, apply, id_number, open_case_directly
 from tests.factories import login_as
-from verification.departments import Department
-from verification.models import Case, CaseState, Check, CheckState
+from verification import operations, runtime
+from verification.departments import Answer, Department, Outcome
+from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 DEPARTMENTS_EN = [
     "Public Security",
@@ -241,3 +243,23 @@ def test_the_progress_script_is_served(client):
         script = response.get_data(as_text=True)
     assert "statusUrl" in script
     assert "location.reload" in script
+
+
+def test_a_member_whose_recheck_failed_is_told_why_and_may_apply_again(app, english):
+    user = login_as(app, english)
+    apply(english)
+    with app.app_context():
+        fact = db.session.scalar(
+            select(VerifiedFact).where(
+                VerifiedFact.user_id == user.id,
+                VerifiedFact.department == Department.civil_affairs,
+            )
+        )
+        answer = Answer(Department.civil_affairs, Outcome.failed, "married", {}, "stub", utcnow())
+        operations.recheck_answer(fact, answer, runtime.policy())
+        db.session.commit()
+    page = english.get("/verify/").get_data(as_text=True)
+    assert "Member access paused after a re-check" in page
+    assert REASONS_EN["married"] in page
+    assert 'href="/verify/apply"' in page
+    assert english.get("/verify/apply").status_code == 200

@@ -23,6 +23,9 @@ class CaseState(enum.StrEnum):
     review = "review"  # waiting for an administrator
     approved = "approved"  # the applicant is a member
     rejected = "rejected"
+    # Approved, then a re-check of an expired fact failed: member access withdrawn.
+    # The identity stays with this user, who may apply again.
+    lapsed = "lapsed"
 
 
 OPEN_CASE_STATES = (CaseState.checking, CaseState.review)

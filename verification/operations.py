@@ -67,7 +67,11 @@ def open_case(
         raise ApplicationRefused("too_young")
     index = protector.blind_index(parsed.number)
     if db.session.scalar(
-        select(Case.id).where(Case.id_number_index == index, Case.state.in_(HOLDING_CASE_STATES))
+        select(Case.id).where(
+            Case.id_number_index == index,
+            Case.state.in_(HOLDING_CASE_STATES)
+            | ((Case.state == CaseState.lapsed) & (Case.user_id != user.id)),
+        )
     ):
         raise ApplicationRefused("identity_taken")
     clean_name = " ".join(name.split())
@@ -229,6 +233,12 @@ def recheck_answer(fact: VerifiedFact, answer: Answer, policy: Policy) -> bool:
         if user.state is AccountState.member:
             user.state = AccountState.registered
         reason = answer.reason or "failed"
+        # The approved case no longer makes a member; the user may apply again.
+        for case in db.session.scalars(
+            select(Case).where(Case.user_id == user.id, Case.state == CaseState.approved)
+        ):
+            case.state = CaseState.lapsed
+            case.decision_reason = reason
         audit(
             "verification.recheck_failed",
             "user",

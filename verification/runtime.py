@@ -5,6 +5,8 @@ Built once per application from its configuration and kept in ``app.extensions``
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 
 from verification.departments import (
@@ -30,10 +32,15 @@ class Runtime:
         self.protector = Protector(keys, config["IDENTITY_INDEX_KEY"])
         self._settings = {k: v for k, v in config.items() if k.startswith("VERIFICATION_")}
         self._departments: dict[Department, DepartmentAdapter] | None = None
+        self._building = threading.Lock()
 
     def departments(self) -> dict[Department, DepartmentAdapter]:
-        if self._departments is None:  # built on first use, never at import
-            self._departments = build_departments(self._settings)
+        """The adapters, built on first use (never at import), once even when threads
+        of a worker pool ask at the same moment."""
+        if self._departments is None:
+            with self._building:
+                if self._departments is None:
+                    self._departments = build_departments(self._settings)
         return self._departments
 
 

@@ -25,6 +25,7 @@ CASE_STATES = {
     "review": _l("Waiting for review"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
+    "lapsed": _l("Lapsed after a re-check"),
 }
 
 REASONS = {

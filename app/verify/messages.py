@@ -174,4 +174,5 @@ CASE_STATES = {
     "review": _l("Waiting for an administrator's decision"),
     "approved": _l("Approved"),
     "rejected": _l("Not approved"),
+    "lapsed": _l("Member access paused after a re-check"),
 }
