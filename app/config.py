@@ -156,6 +156,10 @@ class Config:
         "public_security,civil_affairs,education,hr_social_security,justice,development_reform"
     )
     VERIFICATION_MIN_AGE = 18
+    # Days a verified fact holds before the nightly re-check, per department, e.g.
+    # "civil_affairs=365,justice=180"; unnamed departments keep the defaults in
+    # verification/policy.py (marital status yearly).
+    VERIFICATION_FACT_LIFETIME_DAYS = ""
     # Seconds before a running check counts as stuck and is re-dispatched by the reconciler;
     # keep it above VERIFICATION_CHECK_HARD_TIME_LIMIT.
     VERIFICATION_CHECK_DEADLINE = 120
@@ -282,6 +286,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "VERIFICATION_STUB_FAILURE_RATE": float,
     "VERIFICATION_REQUIRED_DEPARTMENTS": str,
     "VERIFICATION_MIN_AGE": int,
+    "VERIFICATION_FACT_LIFETIME_DAYS": str,
     "VERIFICATION_CHECK_DEADLINE": float,
     "VERIFICATION_MAX_ATTEMPTS": int,
     "VERIFICATION_CHECK_TIME_LIMIT": float,

@@ -280,3 +280,24 @@ def test_after_a_failed_recheck_the_same_person_may_apply_again_but_nobody_else(
     again = run(apply(user, id_number("12")))
     assert again.state is CaseState.approved
     assert db.session.get(User, user.id).state is AccountState.member
+
+
+def test_fact_lifetimes_are_configurable_per_department(app_factory):
+    # As the environment gives it (app/config.py reads it as a string).
+    app = app_factory(VERIFICATION_FACT_LIFETIME_DAYS="civil_affairs=30, justice=7")
+    with app.app_context():
+        user = UserFactory()
+        run(apply(user, id_number("12")))
+        facts = {
+            f.department: f.expires_at - f.verified_at
+            for f in db.session.scalars(select(VerifiedFact).where(VerifiedFact.user_id == user.id))
+        }
+    assert facts[Department.civil_affairs] == timedelta(days=30)
+    assert facts[Department.justice] == timedelta(days=7)
+    assert facts[Department.education] == timedelta(days=3650)
+
+
+@pytest.mark.parametrize("setting", ["civil_affairs", "civil_affairs=0", "parliament=30"])
+def test_a_bad_fact_lifetime_setting_is_refused(setting):
+    with pytest.raises(ValueError):
+        Policy.from_config({"VERIFICATION_FACT_LIFETIME_DAYS": setting})

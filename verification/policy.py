@@ -19,6 +19,27 @@ DEFAULT_FACT_LIFETIME_DAYS = {
 }
 
 
+def parse_lifetimes(setting: str | Mapping[str, int]) -> dict[Department, int]:
+    """Per-department fact lifetimes in days, from a mapping or from the environment's
+    ``"civil_affairs=365,justice=180"``. Raises ``ValueError`` naming a bad entry."""
+    if isinstance(setting, Mapping):
+        items = list(setting.items())
+    else:
+        items = []
+        for entry in filter(None, (part.strip() for part in setting.split(","))):
+            name, sep, days = entry.partition("=")
+            if not sep:
+                raise ValueError(f"fact lifetime {entry!r}: write department=days")
+            items.append((name.strip(), days.strip()))
+    lifetimes = {}
+    for name, days in items:
+        department = Department(name)
+        if int(days) < 1:
+            raise ValueError(f"fact lifetime of {department.value}: at least 1 day")
+        lifetimes[department] = int(days)
+    return lifetimes
+
+
 class Decision:
     approve = "approve"
     reject = "reject"
@@ -43,7 +64,7 @@ class Policy:
         if isinstance(required, str):
             required = [name.strip() for name in required.split(",") if name.strip()]
         lifetimes = dict(DEFAULT_FACT_LIFETIME_DAYS)
-        lifetimes.update(config.get("VERIFICATION_FACT_LIFETIME_DAYS") or {})
+        lifetimes.update(parse_lifetimes(config.get("VERIFICATION_FACT_LIFETIME_DAYS") or {}))
         return cls(
             required=tuple(Department(name) for name in required),
             min_age=int(config.get("VERIFICATION_MIN_AGE", 18)),
