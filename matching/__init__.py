@@ -1,1 +1,5 @@
 """Matching domain: features, candidates, scoring, exposure, batch. Never imports Flask."""
+
+from matching.types import History, Profile, Suggestion
+
+__all__ = ["History", "Profile", "Suggestion"]
