@@ -19,6 +19,8 @@ MODEL_MODULES = (
     "app.accounts.models",
     "app.audit.models",
     "app.notifications.models",
+    "app.profiles.models",
+    "app.quickmatch.models",
     "verification.models",
 )
 

@@ -1,0 +1,58 @@
+"""The member profile: self-description, questionnaire and partner preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db_types import UTCDateTime, utcnow
+from app.extensions import db
+
+MIN_AGE = 18
+
+
+class MemberProfile(db.Model):
+    """One member's profile (个人资料) and preferences (择偶要求).
+
+    Preferences are hard requirements both ways: the matcher suggests a pair only when
+    each meets the other's. Gender, birth date and education are not here: they come
+    from verification (see ``app.profiles.loader``).
+    """
+
+    __tablename__ = "member_profile"
+    __table_args__ = (
+        CheckConstraint(f"age_min >= {MIN_AGE} AND age_min <= age_max", name="age_range"),
+        CheckConstraint("wants_gender IN ('F', 'M')", name="wants_gender"),
+        CheckConstraint("min_education BETWEEN 1 AND 5", name="min_education"),
+        CheckConstraint(
+            "height_min IS NULL OR height_max IS NULL OR height_min <= height_max",
+            name="height_range",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    nickname: Mapped[str] = mapped_column(String(32))
+    city: Mapped[str] = mapped_column(String(32))
+    height_cm: Mapped[int | None] = mapped_column(SmallInteger)
+    occupation: Mapped[str | None] = mapped_column(String(64))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    # Values questionnaire: question key -> answer 1..5; importance: key -> 0..3.
+    answers: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    answer_importance: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+
+    # Preferences. wants_gender None: the other gender. cities empty: any city.
+    wants_gender: Mapped[str | None] = mapped_column(String(1))
+    age_min: Mapped[int] = mapped_column(SmallInteger, default=MIN_AGE)
+    age_max: Mapped[int] = mapped_column(SmallInteger, default=60)
+    cities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_education: Mapped[int | None] = mapped_column(SmallInteger)  # 1 high school .. 5
+    height_min: Mapped[int | None] = mapped_column(SmallInteger)
+    height_max: Mapped[int | None] = mapped_column(SmallInteger)
+
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MemberProfile {self.user_id} {self.city}>"

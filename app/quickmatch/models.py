@@ -1,0 +1,106 @@
+"""Quick match (每日速配): the day's suggestions, reactions, blocks and matches.
+
+These tables are the matcher's history: a pair shown within the repeat window, a
+blocked pair and a matched pair are never suggested again.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db_types import UTCDateTime, str_enum, utcnow
+from app.extensions import db
+
+# Suggestions grow by members x K every day: 64-bit keys (SQLite's rowid is 64-bit
+# already, and only INTEGER PRIMARY KEY is its rowid).
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class DailySuggestion(db.Model):
+    """One candidate on one member's list for one day (今日推荐), ranked from 1."""
+
+    __tablename__ = "daily_suggestion"
+    __table_args__ = (UniqueConstraint("day", "viewer_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date]
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    rank: Mapped[int] = mapped_column(SmallInteger)
+    score: Mapped[float] = mapped_column(Float)
+    # Why this candidate: structured {"code": ..., "params": {...}} when the matcher
+    # gives them (the page words them in the reader's language), else plain strings.
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReactionKind(enum.StrEnum):
+    like = "like"  # 喜欢
+    pass_ = "pass"  # noqa: S105 - 跳过, not a password
+
+
+class Reaction(db.Model):
+    """A member's answer to a suggestion; one per ordered pair, the latest wins."""
+
+    __tablename__ = "reaction"
+    __table_args__ = (
+        UniqueConstraint("from_id", "to_id"),
+        CheckConstraint("from_id <> to_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    to_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[ReactionKind] = mapped_column(str_enum(ReactionKind))
+    day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Block(db.Model):
+    """One member blocked another (拉黑): the two are kept apart for good, both ways."""
+
+    __tablename__ = "member_block"
+    __table_args__ = (
+        UniqueConstraint("blocker_id", "blocked_id"),
+        CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Match(db.Model):
+    """Two members who liked each other (配对成功), stored once with the lower id first."""
+
+    __tablename__ = "member_match"
+    __table_args__ = (
+        UniqueConstraint("user_a_id", "user_b_id"),
+        CheckConstraint("user_a_id < user_b_id", name="ordered_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_a_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    user_b_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @classmethod
+    def between(cls, one_id: int, other_id: int) -> Match:
+        """The match of two members, their ids put in the stored order."""
+        low, high = sorted((one_id, other_id))
+        return cls(user_a_id=low, user_b_id=high)
