@@ -174,9 +174,11 @@ class ProfileColumns:
 
     def eligible(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Are rows ``a`` and ``b`` eligible for each other (both ways, not the same)?"""
-        a = np.asarray(a)
-        b = np.asarray(b)
-        return (a != b) & self.meets(a, b) & self.meets(b, a)
+        a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+        ok = (a != b) & self.meets(a, b)
+        hit = np.nonzero(ok)  # the other way round only where this way holds
+        ok[hit] = self.meets(b[hit], a[hit])
+        return ok
 
     def eligible_ids(
         self, a_ids: Sequence[int] | np.ndarray, b_ids: Sequence[int] | np.ndarray
