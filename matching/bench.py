@@ -1,6 +1,7 @@
 """Benchmark: the daily quick-match batch on a synthetic population (a script, not a test).
 
     python -m matching.bench --users N [--seed S] [--k K] [--day YYYY-MM-DD] [--json]
+        [--save PATH]
 
 1. **Population**: ``matching.synthetic.generate(N, seed)``, timed on its own
    (``generate_seconds``, not part of ``seconds``).
@@ -169,6 +170,13 @@ def run_engine(profiles: Sequence[Profile], history: History, day: date, k: int)
         peak_reset=reset,
         learning=learning,
     )
+
+
+def repeat_window_days() -> int:
+    """The engine's default repeat window (30 days when it does not say)."""
+    from matching.engine import MatcherConfig
+
+    return int(getattr(MatcherConfig(), "repeat_window_days", WINDOW_DAYS))
 
 
 def _learning_summary(matcher: Any) -> Any:
@@ -405,10 +413,10 @@ def run(
     result["day2_precision_at_k"] = round(precision_at_k(s2, like, k), 4)
     result["constraint_violations"] = v1 + v2
     result["constraint_violations_by_day"] = [v1, v2]
-    result["repeats"] = repeats(s2, history, day2, WINDOW_DAYS)
-    result["repeats_either_direction"] = repeats(
-        s2, history, day2, WINDOW_DAYS, either_direction=True
-    )
+    window = repeat_window_days()
+    result["repeat_window_days"] = window
+    result["repeats"] = repeats(s2, history, day2, window)
+    result["repeats_either_direction"] = repeats(s2, history, day2, window, either_direction=True)
     result["exposure_gini"] = round(exposure_gini(s1, member_ids), 4)
     result["day2_exposure_gini"] = round(exposure_gini(s2, member_ids), 4)
 
@@ -608,6 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=TARGET_K)
     parser.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON object to PATH")
     parser.add_argument("--coverage-budget", type=int, default=1_000_000_000)
     parser.add_argument("--knn-full-limit", type=int, default=KNN_FULL_LIMIT)
     parser.add_argument("--knn-sample", type=int, default=KNN_SAMPLE)
@@ -623,6 +632,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         knn_full_limit=args.knn_full_limit,
         knn_sample=args.knn_sample,
     )
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as f:
+            json.dump(result, f, ensure_ascii=False, indent=1)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
