@@ -141,6 +141,9 @@ class EngineRun:
     fit_seconds: float
     peak_rss_mb: float
     peak_reset: bool
+    cpu_seconds: float  # user + system CPU time of this process during the batch
+    load_before: float  # 1-minute load average of the machine before and after
+    load_after: float
     learning: Any = None
 
 
@@ -150,12 +153,15 @@ def run_engine(profiles: Sequence[Profile], history: History, day: date, k: int)
 
     gc.collect()
     reset = reset_peak_rss()
+    load_before = os.getloadavg()[0]
+    cpu_start = time.process_time()
     start = time.perf_counter()
     matcher = Matcher(MatcherConfig())
     matcher.fit(profiles, history)
     fitted = time.perf_counter()
     suggestions = matcher.suggest(day, k)
     end = time.perf_counter()
+    cpu = time.process_time() - cpu_start
     peak = peak_rss_mb()
     if not reset:
         log("could not reset the RSS high-water mark: peak_rss_mb is the whole process's")
@@ -168,6 +174,9 @@ def run_engine(profiles: Sequence[Profile], history: History, day: date, k: int)
         fit_seconds=fitted - start,
         peak_rss_mb=peak,
         peak_reset=reset,
+        cpu_seconds=cpu,
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
         learning=learning,
     )
 
@@ -387,6 +396,8 @@ def run(
     result["fit_seconds"] = round(day1_run.fit_seconds, 3)
     result["suggest_seconds"] = round(day1_run.seconds - day1_run.fit_seconds, 3)
     result["peak_rss_mb"] = round(day1_run.peak_rss_mb, 1)
+    result["cpu_seconds"] = round(day1_run.cpu_seconds, 3)
+    result["load_average"] = [round(day1_run.load_before, 2), round(day1_run.load_after, 2)]
     log(f"day 1 took {day1_run.seconds:.1f} s, peak RSS {day1_run.peak_rss_mb:,.0f} MB")
 
     log("engine, day 2: day 1 shown, with simulated feedback")
@@ -394,6 +405,8 @@ def run(
     day2_run = run_engine(profiles, history, day2, k)
     result["day2_seconds"] = round(day2_run.seconds, 3)
     result["day2_peak_rss_mb"] = round(day2_run.peak_rss_mb, 1)
+    result["day2_cpu_seconds"] = round(day2_run.cpu_seconds, 3)
+    result["day2_load_average"] = [round(day2_run.load_before, 2), round(day2_run.load_after, 2)]
     result["peak_rss_scope"] = (
         "batch (high-water mark reset before it; population already in memory)"
         if day1_run.peak_reset and day2_run.peak_reset
@@ -583,6 +596,11 @@ def human(result: dict[str, Any]) -> str:
         f"on day 1; day 2 (with day 1 shown and its feedback) {result['day2_seconds']:.1f} s, "
         f"peak {result['day2_peak_rss_mb']:,.0f} MB, precision@{k} "
         f"{result['day2_precision_at_k']:.4f}, coverage {100 * result['day2_coverage']:.2f} %.",
+        f"Engine CPU time (this process, user + system): day 1 {result['cpu_seconds']:.1f} s, "
+        f"day 2 {result['day2_cpu_seconds']:.1f} s; machine load average (1 min) before/after: "
+        f"day 1 {result['load_average'][0]:.2f}/{result['load_average'][1]:.2f}, "
+        f"day 2 {result['day2_load_average'][0]:.2f}/{result['day2_load_average'][1]:.2f} "
+        f"(other work on the machine slows the wall time).",
         f"Peak RSS scope: {result['peak_rss_scope']}; whole process "
         f"{result['process_peak_rss_mb']:,.0f} MB.",
         f"Repeats counting either direction: {result['repeats_either_direction']}.",
