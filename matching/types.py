@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 # Education levels (ordinal): 0 unknown, then ascending degrees.
 UNKNOWN, HIGH_SCHOOL, ASSOCIATE, BACHELOR, MASTER, DOCTORATE = range(6)
@@ -69,7 +70,25 @@ class History:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a candidate was suggested, as a code and its parameters: what the app stores,
+    to render in the reader's language at display time (``matching.reasons.render``)."""
+
+    code: str  # "shared_tags", "same_city", "values", "similar_age", "same_education", ...
+    params: tuple[tuple[str, Any], ...] = ()  # (name, value) pairs; values str, int or tuples
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly: ``{"code": ..., "params": {...}}`` (tuples become lists)."""
+        return {
+            "code": self.code,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params},
+        }
+
+
+@dataclass(frozen=True)
 class Suggestion:
     candidate_id: int
     score: float  # in [0, 1]
     reasons: tuple[str, ...] = ()  # short and human, in the matcher's language
+    # The same reasons, structured (code + params), for storing and translating later.
+    reason_codes: tuple[Reason, ...] = ()
