@@ -1,0 +1,251 @@
+"""The matcher (每日速配 engine): profiles and history in, each member's suggestions out.
+
+    matcher = Matcher(MatcherConfig())
+    matcher.fit(profiles, history)
+    lists = matcher.suggest(day, k)          # {member_id: [Suggestion, ...]}
+
+``suggest`` is ``assign(candidates(day, every member), k)``:
+
+1. ``fit`` turns the profiles into columns (``matching.columns``; a bad profile is
+   logged and skipped), embeds them (``matching.features``), converts the history to
+   row pairs (``matching.exclusions``) and, given enough likes and passes, trains and
+   checks the learned score (``matching.learning``).
+2. ``candidates(day, viewer_ids)`` is the expensive, embarrassingly parallel part:
+   blocked candidate search, hard requirements both ways, exclusions, reciprocal score,
+   each viewer's ``list_size`` best (``matching.candidates``). It returns compact
+   ``CandidateLists`` (``matching.lists``).
+3. ``assign(lists, k)`` is the cheap global part: ``k`` per viewer under the per-day
+   exposure cap, then the coverage pass (``matching.exposure``), and the reasons
+   (``matching.reasons``).
+
+Scaling out (the nightly batch): every worker fits a matcher on the same snapshot and
+runs ``candidates(day, shard)`` for its shard of viewers (viewer id modulo the number
+of shards); one ``assign`` over the concatenated lists (``CandidateLists.concat``, or a
+plain ``{viewer: [Suggestion]}`` mapping) applies the global cap. A viewer's candidates
+do not depend on the sharding, so the result equals a single-process run. Nothing here
+imports Flask: plain data in, plain data out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from matching.candidates import CandidateFinder, PoolSettings
+from matching.columns import Columns, build_columns
+from matching.eligibility import Requirements
+from matching.exclusions import HistoryRows, id_rows
+from matching.exposure import assign_capped, default_cap
+from matching.features import DEFAULT_BIO_TOKENS, DEFAULT_DIMS, DEFAULT_FIT_SAMPLE, ProfileEmbedder
+from matching.learning import LearningReport, LikeModel, labelled_pairs, learn
+from matching.lists import CandidateLists, ExplainIds, from_mapping, suggestions
+from matching.reasons import LANGUAGES, Explained, Explainer
+from matching.scoring import Block, PairFeatures, ScoringData
+from matching.types import History, Profile, Reason, Suggestion
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    language: str = "zh"  # of Suggestion.reasons and explain(): "zh" or "en"
+    repeat_window_days: int = 30  # a candidate shown to a viewer is not suggested again
+    pool_size: int = 2000  # candidates scored per query group at most (sampled above)
+    list_size: int = 40  # candidates kept per viewer for the assignment
+    exposure_cap: int | None = None  # lists a member appears in per day; None: default_cap(k)
+    age_band_years: int = 2  # width of the age bands of the query groups
+    embedding_dims: int = DEFAULT_DIMS
+    bio_tokens: str = DEFAULT_BIO_TOKENS  # "char" (n-grams) or "jieba" (words)
+    fit_sample: int = DEFAULT_FIT_SAMPLE  # members the feature pipeline is fitted on
+    min_feedback: int = 500  # likes + passes before a learned score is tried
+    holdout_share: float = 0.2  # latest share of the feedback held out to compare
+    workers: int = 2  # threads scoring query groups
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}")
+        if self.list_size < 1 or self.pool_size < self.list_size:
+            raise ValueError("need 1 <= list_size <= pool_size")
+
+
+class NotFitted(RuntimeError):
+    pass
+
+
+@dataclass(eq=False)
+class _Day:
+    """What the matcher derives for one day."""
+
+    day: date
+    req: Requirements
+    data: ScoringData
+    explainer: Explainer
+
+
+class Matcher:
+    """Reciprocal, fair daily suggestions; see the module docstring."""
+
+    def __init__(self, config: MatcherConfig | None = None) -> None:
+        self.config = config or MatcherConfig()
+        self.columns: Columns | None = None
+        self.skipped: list[tuple[object, str]] = []  # (id, why) of the profiles skipped
+        self.learning_report: LearningReport | None = None
+        self._model: LikeModel | None = None
+        self._day: _Day | None = None
+
+    # -- fitting ---------------------------------------------------------------------------
+
+    def fit(self, profiles: Iterable[Profile], history: History | None = None) -> Matcher:
+        """Learn everything that does not depend on the day. Returns the matcher."""
+        history = history or History()
+        cfg = self.config
+        self.columns, self.skipped = build_columns(profiles)
+        embedder = ProfileEmbedder(cfg.embedding_dims, cfg.bio_tokens, cfg.fit_sample, cfg.seed)
+        if len(self.columns):
+            self.embedding = embedder.fit_embed(self.columns)
+        else:
+            self.embedding = np.zeros((0, 1), dtype=np.float32)
+        self.history = HistoryRows.build(self.columns, history)
+        self._day = None
+        self._model, self.learning_report = self._learn(history)
+        return self
+
+    def _learn(self, history: History) -> tuple[LikeModel | None, LearningReport]:
+        columns = self._fitted
+        likes = id_rows(history.likes, columns, dated=True)
+        passes = id_rows(history.passes, columns, dated=True)
+        pairs = labelled_pairs(likes, passes)
+        days = pairs[2]
+        day = date.fromordinal(int(days.max()) + 1) if len(days) else date.today()
+
+        def data() -> ScoringData:
+            return ScoringData.build(columns, self.embedding, day)
+
+        cfg = self.config
+        return learn(data, pairs, cfg.min_feedback, cfg.holdout_share, cfg.seed)
+
+    @property
+    def _fitted(self) -> Columns:
+        if self.columns is None:
+            raise NotFitted("call fit() first")
+        return self.columns
+
+    def _on(self, day: date) -> _Day:
+        columns = self._fitted
+        if self._day is None or self._day.day != day:
+            self._day = _Day(
+                day=day,
+                req=Requirements.on(columns, day),
+                data=ScoringData.build(columns, self.embedding, day),
+                explainer=Explainer(columns, day, self.config.language),
+            )
+        return self._day
+
+    def _score(self, pf: PairFeatures) -> np.ndarray:
+        return pf.hand if self._model is None else self._model.score(pf)
+
+    # -- the daily batch -----------------------------------------------------------------
+
+    def suggest(self, day: date, k: int) -> dict[int, list[Suggestion]]:
+        """Up to ``k`` suggestions for every fitted member (an empty list when nobody is
+        eligible), best first."""
+        lists = self.candidates(day, list_size=max(self.config.list_size, 2 * k))
+        return self.assign(lists, k)
+
+    def candidates(
+        self, day: date, viewer_ids: Iterable[int] | None = None, list_size: int | None = None
+    ) -> CandidateLists:
+        """The best eligible candidates of each viewer (every fitted member by default);
+        unknown ids get empty lists."""
+        state = self._on(day)
+        columns = self._fitted
+        ids = columns.ids if viewer_ids is None else np.fromiter(viewer_ids, dtype=np.int64)
+        rows = columns.rows(ids)
+        cfg = self.config
+        settings = PoolSettings(
+            pool_size=max(cfg.pool_size, list_size or 0),
+            list_size=list_size or cfg.list_size,
+            age_band_years=cfg.age_band_years,
+            workers=cfg.workers,
+            seed=cfg.seed,
+        )
+        exclusions = self.history.for_day(day, cfg.repeat_window_days)
+        finder = CandidateFinder(
+            columns, state.req, state.data, exclusions, self._score, settings, day
+        )
+        v, c, s = finder.find(rows[rows >= 0])
+        explain = self._explain_ids(state)
+        return CandidateLists(ids, columns.ids[v], columns.ids[c], s, explain, presorted=True)
+
+    def _explain_ids(self, state: _Day) -> ExplainIds:
+        columns = self._fitted
+
+        def explain(viewers: np.ndarray, candidates: np.ndarray) -> list[Explained]:
+            return state.explainer.explain_rows(columns.rows(viewers), columns.rows(candidates))
+
+        return explain
+
+    def assign(
+        self, lists: CandidateLists | Mapping[int, Sequence[Suggestion]], k: int
+    ) -> dict[int, list[Suggestion]]:
+        """``k`` suggestions per viewer under the exposure cap, every viewer with a
+        candidate getting at least one. Plain lists keep their Suggestion objects."""
+        cap = self.config.exposure_cap or default_cap(k)
+        out: dict[int, list[Suggestion]] = {int(v): [] for v in lists}
+        if isinstance(lists, CandidateLists):
+            v, c, s = lists.pair_viewers, lists.candidates, lists.scores
+            chosen = assign_capped(v, c, s, k, cap, presorted=True)
+            made = suggestions(v[chosen], c[chosen], s[chosen], lists.explain)
+        else:
+            v, c, s, objects = from_mapping(lists)
+            chosen = assign_capped(v, c, s, k, cap)
+            made = [objects[i] for i in chosen.tolist()]
+        for viewer, suggestion in zip(v[chosen].tolist(), made, strict=True):
+            out[viewer].append(suggestion)
+        return out
+
+    # -- one pair ----------------------------------------------------------------------
+
+    def _pair(
+        self, a_id: int, b_id: int, day: date | None
+    ) -> tuple[_Day, np.ndarray, np.ndarray] | None:
+        state = self._on(day or (self._day.day if self._day else date.today()))
+        a, b = self._fitted.rows([a_id]), self._fitted.rows([b_id])
+        if a[0] < 0 or b[0] < 0:
+            return None
+        return state, a, b
+
+    def score(self, a_id: int, b_id: int, day: date | None = None) -> float:
+        """How well a and b suit each other, in [0, 1]; symmetric; 0 when a hard
+        requirement of either side fails, when one blocked the other or they are
+        already matched, or for an unknown member. Ages on ``day`` (default: the day of
+        the last batch, else today)."""
+        found = self._pair(a_id, b_id, day)
+        if found is None:
+            return 0.0
+        state, a, b = found
+        if not state.req.mutual(a, b)[0] or self.history.apart(a, b)[0]:
+            return 0.0
+        value = float(self._score(PairFeatures.of(Block(state.data, a, b, outer=False)))[0])
+        return min(1.0, max(0.0, value))
+
+    def reasons(self, a_id: int, b_id: int, day: date | None = None) -> list[Reason]:
+        """Why b suits a, as codes and parameters (``matching.reasons``)."""
+        found = self._pair(a_id, b_id, day)
+        if found is None:
+            return []
+        state, a, b = found
+        return list(state.explainer.explain_rows(a, b)[0][1])
+
+    def explain(self, a_id: int, b_id: int, day: date | None = None) -> list[str]:
+        """One to three short reasons why b suits a, in the matcher's language."""
+        found = self._pair(a_id, b_id, day)
+        if found is None:
+            return []
+        state, a, b = found
+        return list(state.explainer.explain_rows(a, b)[0][0])

@@ -1,0 +1,247 @@
+"""Learning from feedback: a model of "A likes B" that may re-weight the score.
+
+Each like or pass in the history is a labelled pair (from, to). Its features are the
+pair features the engine computes (``matching.scoring.FEATURES``: embedding similarity,
+both fits, shared interests, same city, age gap and fit, answer agreement both ways,
+education gap, and the hand-set score itself) plus two member features: how often the
+candidate is liked and how often the viewer likes, as rates smoothed towards the
+overall rate (``PRIOR_WEIGHT`` pseudo-reactions). A scikit-learn ``LogisticRegression``
+(after ``StandardScaler``) learns to predict the like.
+
+The model is compared with the hand-set score on a time-ordered hold-out: trained on
+the earlier days (member rates from those days only, each training pair leaving its
+own label out), both are scored by ROC AUC on the latest ~20 % of the labels (when all
+labels share one day, the last 20 % in history order). The model is used only if its
+AUC beats the hand-set score's by ``MIN_GAIN`` and is clearly above chance (its AUC
+minus 1.96 standard errors, Hanley & McNeil, above 0.5), so pure-noise feedback never
+replaces the hand-set score. The comparison is logged (``matching.learning``, INFO) and
+kept in ``Matcher.learning_report``.
+
+A chosen model scores a pair as ``harmonic(p(A likes B), p(B likes A))``, in [0, 1]
+(and the engine still masks hard failures to 0). It is linear in the features, so it
+applies to whole blocks of pairs as a weighted sum of the feature matrices. The member
+rates favour members many like; the per-day exposure cap (``matching.exposure``) is
+what keeps that from concentrating attention on them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from matching.scoring import FEATURES, Block, PairFeatures, ScoringData, harmonic
+
+logger = logging.getLogger(__name__)
+
+MIN_GAIN = 0.005  # AUC the model must gain over the hand-set score
+MAX_PAIRS = 200_000  # labelled pairs trained (and tested) on at most: a random sample
+PRIOR_WEIGHT = 10.0  # pseudo-reactions behind a member's smoothed like rates
+# Besides the pair features: how often the candidate is liked, how often the viewer likes.
+MEMBER_FEATURES = ("candidate_liked", "viewer_likes")
+ALL_FEATURES = FEATURES + MEMBER_FEATURES
+
+
+@dataclass
+class LearningReport:
+    """The hand-set score against the learned model on the time-ordered hold-out."""
+
+    labelled: int  # likes + passes between known members
+    chosen: str  # "model" or "hand"
+    reason: str
+    train: int = 0
+    test: int = 0
+    test_from: str | None = None  # first day of the hold-out (ISO)
+    hand_auc: float | None = None
+    model_auc: float | None = None
+    model_auc_se: float | None = None
+    coefficients: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.hand_auc is None or self.model_auc is None:
+            return f"learning: {self.chosen} ({self.reason})"
+        return (
+            f"learning: hold-out ROC AUC model {self.model_auc:.4f} (se {self.model_auc_se:.4f})"
+            f" vs hand-set {self.hand_auc:.4f} on {self.test} pairs (trained on {self.train});"
+            f" using {self.chosen}: {self.reason}"
+        )
+
+
+@dataclass(eq=False)
+class LikeModel:
+    """A logistic model folded back to raw feature units: logit = coef · x + intercept,
+    over ``ALL_FEATURES``; ``liked``, ``likes`` are each member's smoothed rates of
+    likes received and given, from all the feedback."""
+
+    coef: np.ndarray  # float64, one per ALL_FEATURES
+    intercept: float
+    liked: np.ndarray  # float32 (n,)
+    likes: np.ndarray  # float32 (n,)
+
+    def logit(self, pf: PairFeatures, swap: bool = False) -> np.ndarray:
+        features = pf.directed(swap)
+        me, other = ("b", "a") if swap else ("a", "b")
+        features["candidate_liked"] = pf.block.col(self.liked, other)
+        features["viewer_likes"] = pf.block.col(self.likes, me)
+        z = np.full(np.shape(pf.hand), self.intercept, dtype=np.float32)
+        for name, weight in zip(ALL_FEATURES, self.coef.tolist(), strict=True):
+            z += np.float32(weight) * features[name]
+        return z
+
+    def score(self, pf: PairFeatures) -> np.ndarray:
+        """harmonic(p(a likes b), p(b likes a)), in [0, 1]."""
+        return harmonic(_sigmoid(self.logit(pf)), _sigmoid(self.logit(pf, swap=True)))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return (1 / (1 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+def member_rates(
+    a: np.ndarray, b: np.ndarray, labels: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Counts behind the member features: (likes received, reactions received, likes
+    given, reactions given) per member, and the overall like rate."""
+    y = labels.astype(np.float64)
+    return (
+        np.bincount(b, weights=y, minlength=n),
+        np.bincount(b, minlength=n).astype(np.float64),
+        np.bincount(a, weights=y, minlength=n),
+        np.bincount(a, minlength=n).astype(np.float64),
+        float(y.mean()) if len(y) else 0.0,
+    )
+
+
+def _smoothed(hits: np.ndarray, total: np.ndarray, prior: float) -> np.ndarray:
+    """(hits + PRIOR_WEIGHT * prior) / (total + PRIOR_WEIGHT): a rate that starts at the
+    overall rate and moves towards the member's own as their reactions accumulate."""
+    return ((hits + PRIOR_WEIGHT * prior) / (total + PRIOR_WEIGHT)).astype(np.float32)
+
+
+def labelled_pairs(
+    likes: tuple[np.ndarray, np.ndarray, np.ndarray],
+    passes: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(from rows, to rows, days, labels) in time order (stable: history order within a
+    day)."""
+    a = np.concatenate([likes[0], passes[0]])
+    b = np.concatenate([likes[1], passes[1]])
+    days = np.concatenate([likes[2], passes[2]])
+    position = np.concatenate([np.arange(len(likes[0])), np.arange(len(passes[0]))])
+    labels = np.r_[np.ones(len(likes[0]), bool), np.zeros(len(passes[0]), bool)]
+    order = np.lexsort((position, days))
+    return a[order], b[order], days[order], labels[order]
+
+
+def _split(days: np.ndarray, holdout: float) -> int:
+    """Index of the first hold-out pair: the first pair of the latest days holding about
+    ``holdout`` of the labels, or a positional cut when they all share a day."""
+    n = len(days)
+    cut = round(n * (1 - holdout))
+    first_of_day = int(np.searchsorted(days, days[min(cut, n - 1)], side="left"))
+    return first_of_day if first_of_day > 0 else cut
+
+
+def _auc_se(auc: float, positives: int, negatives: int) -> float:
+    """Standard error of a ROC AUC (Hanley & McNeil, 1982)."""
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    var = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)
+    ) / (positives * negatives)
+    return math.sqrt(max(var, 0.0))
+
+
+def learn(
+    data_for: Callable[[], ScoringData],
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    min_labelled: int,
+    holdout: float = 0.2,
+    seed: int = 0,
+) -> tuple[LikeModel | None, LearningReport]:
+    """Train on the earlier labels, compare on the latest; the model if it wins.
+
+    ``data_for`` builds the scoring arrays (only when there are enough labels)."""
+    a, b, days, labels = pairs
+    n = len(labels)
+    if n < min_labelled:
+        return None, LearningReport(n, "hand", f"{n} labelled pairs, fewer than {min_labelled}")
+    cut = _split(days, holdout)
+    report = LearningReport(n, "hand", "", train=cut, test=n - cut)
+    report.test_from = date.fromordinal(int(days[min(cut, n - 1)])).isoformat()
+    if len(set(labels[:cut].tolist())) < 2 or len(set(labels[cut:].tolist())) < 2:
+        report.reason = "the training or hold-out labels are all likes or all passes"
+        return None, report
+    rng = np.random.default_rng(seed)
+    train = _sample(np.arange(cut), rng)
+    test = _sample(np.arange(cut, n), rng)
+    data = data_for()
+    members = len(data.age)
+    # Member features from the training period only; each training pair leaves its own
+    # label out, so the model cannot read the answer off the rate.
+    counts = member_rates(a[:cut], b[:cut], labels[:cut], members)
+    x_train = _features(data, a[train], b[train], counts, labels[train])
+    x_test = _features(data, a[test], b[test], counts, None)
+    y_train, y_test = labels[train], labels[test]
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    pipeline.fit(x_train, y_train)
+    model_auc = float(roc_auc_score(y_test, pipeline.predict_proba(x_test)[:, 1]))
+    hand_auc = float(roc_auc_score(y_test, x_test[:, ALL_FEATURES.index("hand_score")]))
+    positives = int(y_test.sum())
+    se = _auc_se(model_auc, positives, len(y_test) - positives)
+    report.hand_auc, report.model_auc, report.model_auc_se = hand_auc, model_auc, se
+    report.test = len(test)
+    coef, intercept = _fold(pipeline)
+    report.coefficients = dict(zip(ALL_FEATURES, coef.round(4).tolist(), strict=True))
+    if model_auc - 1.96 * se <= 0.5:
+        report.reason = "the model is not clearly better than chance on the hold-out"
+    elif model_auc < hand_auc + MIN_GAIN:
+        report.reason = f"the model does not beat the hand-set score by {MIN_GAIN}"
+    else:
+        report.chosen, report.reason = "model", "higher hold-out AUC"
+    logger.info("%s", report.summary())
+    if report.chosen != "model":
+        return None, report
+    liked, reacted, likes, reactions, prior = member_rates(a, b, labels, members)
+    model = LikeModel(
+        coef, intercept, _smoothed(liked, reacted, prior), _smoothed(likes, reactions, prior)
+    )
+    return model, report
+
+
+def _sample(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if len(rows) <= MAX_PAIRS:
+        return rows
+    return np.sort(rng.choice(rows, size=MAX_PAIRS, replace=False))
+
+
+def _features(
+    data: ScoringData,
+    a: np.ndarray,
+    b: np.ndarray,
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
+    own: np.ndarray | None,
+) -> np.ndarray:
+    """The ``ALL_FEATURES`` matrix of pairs (a → b); ``own``: their labels, to leave out
+    of the member rates."""
+    directed = PairFeatures.of(Block(data, a, b, outer=False)).directed()
+    liked, reacted, likes, reactions, prior = counts
+    mine = own.astype(np.float64) if own is not None else 0.0
+    seen = 1.0 if own is not None else 0.0
+    directed["candidate_liked"] = _smoothed(liked[b] - mine, reacted[b] - seen, prior)
+    directed["viewer_likes"] = _smoothed(likes[a] - mine, reactions[a] - seen, prior)
+    return np.column_stack([np.asarray(directed[f], dtype=np.float64) for f in ALL_FEATURES])
+
+
+def _fold(pipeline: Pipeline) -> tuple[np.ndarray, float]:
+    """The fitted scaler + logistic regression as one linear model on raw features."""
+    scaler, logistic = pipeline[0], pipeline[-1]
+    coef = logistic.coef_[0] / scaler.scale_
+    return coef, float(logistic.intercept_[0] - np.sum(coef * scaler.mean_))
