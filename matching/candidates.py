@@ -53,7 +53,7 @@ Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # viewer rows, candidate rows
 
 @dataclass(frozen=True)
 class PoolSettings:
-    pool_size: int = 2000  # M: candidates scored per query group at most (sampled above)
+    pool_size: int = 3000  # M: candidates scored per query group at most (sampled above)
     list_size: int = 40  # L: candidates kept per viewer
     age_band_years: int = 2
     cells: int = 1 << 18  # pairs scored at a time
@@ -110,11 +110,10 @@ def _place(
     keep: int,
 ) -> None:
     """Write each row's best ``keep`` of (cols, values) into idx/top, best first;
-    negative values are left out. Scores are in [0, 1], so one float64 key sorts by row
-    and then by descending score."""
+    negative values are left out."""
     ok = values >= 0
     rows, cols, values = rows[ok], cols[ok], values[ok]
-    order = np.argsort(rows + 0.5 * (1 - values.astype(np.float64)))
+    order = np.lexsort((-values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
     kept = rank < keep

@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 class MatcherConfig:
     language: str = "zh"  # of Suggestion.reasons and explain(): "zh" or "en"
     repeat_window_days: int = 30  # a candidate shown to a viewer is not suggested again
-    pool_size: int = 2000  # candidates scored per query group at most (sampled above)
+    pool_size: int = 3000  # candidates scored per query group at most (sampled above)
     list_size: int = 40  # candidates kept per viewer for the assignment
     exposure_cap: int | None = None  # lists a member appears in per day; None: default_cap(k)
     age_band_years: int = 2  # width of the age bands of the query groups

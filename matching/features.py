@@ -6,7 +6,7 @@ A scikit-learn ``ColumnTransformer`` turns a profile into a sparse row:
 - ordinal (education 1..5; 0 or None is missing): imputation, scaled to 0..1;
 - categorical (city, occupation): one-hot, unknown categories ignored;
 - tags: multi-hot (``MultiLabelBinarizer`` in a small transformer), rows L2-normalised;
-- bio: TF-IDF over character n-grams (``analyzer="char_wb"``, 1-2 grams) or over words
+- bio: TF-IDF over character n-grams (``analyzer="char_wb"``, 2-3 grams) or over words
   from the jieba segmenter (``bio_tokens="jieba"``);
 - questionnaire: each answer centred on the scale's middle and weighted by the square
   root of how much the member says it matters (0 when unanswered).
@@ -16,8 +16,23 @@ so the dot product of two embeddings is their cosine similarity. Above ``fit_sam
 members the pipeline is fitted on a random sample and applied to everyone in chunks,
 which bounds time and memory.
 
-Which bio tokens serve better, character n-grams or jieba words, is measured on the
-synthetic population and recorded here; ``DEFAULT_BIO_TOKENS`` is the better one.
+Character n-grams serve as well as jieba words and cost a third of the time, so they
+are the default. Measured on the synthetic population (seed 0, K=10, everything else
+equal): CPU seconds to fit the embedding and embed everyone; precision@10 of reciprocal
+likes of the final suggestions; and precision@10 when candidates are ranked by the
+embedding's cosine similarity alone, which isolates what the bio tokens add::
+
+    users    bio tokens         embedding   precision@10   similarity only
+    20,000   char_wb (1, 2)        1.2 s       0.3202          0.2640
+    20,000   char_wb (2, 3)        1.1 s       0.3206          0.2725
+    20,000   jieba words           2.5 s       0.3200          0.2581
+    100,000  char_wb (1, 2)        5.6 s       0.3822          0.3098
+    100,000  char_wb (2, 3)        4.9 s       0.3824          0.3212
+    100,000  jieba words          14.2 s       0.3817          0.3043
+
+The synthetic bios are short and templated, so whole words add little over character
+bigrams and trigrams; on real bios the gap may differ, and ``bio_tokens="jieba"`` is
+there to re-measure.
 """
 
 from __future__ import annotations
@@ -147,7 +162,7 @@ def _tfidf(bio_tokens: str, members: int) -> TfidfVectorizer:
         "dtype": np.float32,
     }
     if bio_tokens == "char":
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2), **common)
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), **common)
     if bio_tokens == "jieba":
         import jieba
 

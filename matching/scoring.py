@@ -38,7 +38,7 @@ import numpy as np
 from matching.columns import ANSWER_LEVELS, Columns
 
 # Soft-preference components of fit(A→B); they add up to 1.
-FIT_WEIGHTS = {"age": 0.17, "city": 0.10, "education": 0.08, "answers": 0.37, "tags": 0.28}
+FIT_WEIGHTS = {"age": 0.10, "city": 0.10, "education": 0.10, "answers": 0.40, "tags": 0.30}
 SIMILARITY_WEIGHT = 0.3
 SHARED_TAGS_FULL = 3  # this many shared interests count fully
 NEUTRAL_AGREEMENT = 0.7  # agreement on a question the other left unanswered
