@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
 from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+from app.quickmatch import settings as quickmatch_settings
 
 MODEL_MODULES = (
     "app.accounts.models",
@@ -41,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.update(test_config)
     config_class.finalise(app.config)
+    quickmatch_settings.init_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config["PROXY_COUNT"]:

@@ -1,12 +1,16 @@
-"""Flask commands: ``flask users create-admin`` and ``flask demo seed``.
+"""Flask commands: ``flask users create-admin``, ``flask demo seed``, ``flask quickmatch
+run``.
 
 Database migrations are Flask-Migrate's ``flask db upgrade``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -20,6 +24,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for the embedded default.")
 identity_cli = AppGroup("identity", help="Protection of real names and ID numbers.")
+quickmatch_cli = AppGroup("quickmatch", help="Quick match (每日速配), the daily suggestions.")
 
 
 @identity_cli.command("rotate-keys")
@@ -72,13 +77,60 @@ def seed() -> None:
     """Fill the database with demo users of every role and state (idempotent)."""
     results = demo.seed()
     db.session.commit()
+    quick = demo.seed_quickmatch()
+    db.session.commit()
     click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
     for user, is_new in results:
         mark = "new " if is_new else "kept"
         click.echo(f"  [{mark}] {user.phone.removeprefix('+86')}  {user.note}")
+    first, last = demo.SYNTHETIC_PHONES
+    click.echo(
+        f"Quick match (每日速配): {quick.members} synthetic verified members added"
+        f" ({first} - {last}, same password), {quick.profiles} demo profiles added."
+    )
+    click.echo(f"Today's suggestions ({quick.summary.day.isoformat()}):")
+    for line in summary_lines(quick.summary):
+        click.echo(f"  {line}")
+
+
+@quickmatch_cli.command("run")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day to suggest for, YYYY-MM-DD (default: today in QUICKMATCH_TIMEZONE).",
+)
+def quickmatch_run(day: datetime | None) -> None:
+    """Write the day's suggestions for every verified member without a list yet, in
+    this process (as the nightly task does; the shards run one after another)."""
+    from app.quickmatch import service
+    from app.quickmatch.settings import Settings
+
+    settings = Settings.from_config(current_app.config)
+    the_day = day.date() if day else settings.today()
+    label = f"Quick match for {the_day.isoformat()}"
+    with click.progressbar(length=service.phases(settings.shards), label=label) as bar:
+        summary = service.run(the_day, settings, progress=lambda _phase: bar.update(1))
+    db.session.commit()
+    for line in summary_lines(summary):
+        click.echo(line)
+
+
+def summary_lines(summary: Any) -> list[str]:
+    """How many members got how many suggestions, for people."""
+    lines = [f"{summary.members} verified members with a profile."]
+    if summary.already:
+        lines.append(f"{summary.already} already had a list for the day, kept as it was.")
+    for size, members in sorted(summary.sizes.items(), reverse=True):
+        if size:
+            lines.append(f"{members} got {size} suggestion{'s' if size > 1 else ''}.")
+    if summary.sizes[0]:
+        lines.append(f"{summary.sizes[0]} got none (nobody eligible for them today).")
+    lines.append(f"{summary.suggestions} suggestions written.")
+    return lines
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(identity_cli)
+    app.cli.add_command(quickmatch_cli)

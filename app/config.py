@@ -130,6 +130,7 @@ class Config:
         "app.system.tasks",
         "app.accounts.tasks",
         "verification.tasks",
+        "app.quickmatch.tasks",
     ]
     # Redis: an unacknowledged task (its worker died) is delivered again after this many
     # seconds. Must exceed the longest task and the longest retry countdown.
@@ -173,6 +174,14 @@ class Config:
     VERIFICATION_RETRY_BACKOFF_MAX = 60.0
     CONSENT_WORDING_VERSION = "2026-11"
     RATELIMIT_APPLY = "5 per day"
+
+    # Quick match (每日速配), the nightly batch; see app/quickmatch/tasks.py. Its beat
+    # entry ("quickmatch-daily") is added from these by ``quickmatch_beat_entry``.
+    QUICKMATCH_K = 8  # suggestions per member and day
+    QUICKMATCH_REPEAT_WINDOW_DAYS = 30  # a pair shown is not suggested again for this long
+    QUICKMATCH_HOUR = 5  # the run starts at HOUR:00 in QUICKMATCH_TIMEZONE
+    QUICKMATCH_TIMEZONE = "Asia/Shanghai"  # also what "today" means for the batch
+    QUICKMATCH_SHARDS = 1  # more than 1: one candidates task per shard, then one assign
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
@@ -296,6 +305,11 @@ _ENVIRONMENT: dict[str, Callable] = {
     "CELERY_VISIBILITY_TIMEOUT": float,
     "CELERY_TASK_DEFAULT_QUEUE": str,
     "RATELIMIT_APPLY": str,
+    "QUICKMATCH_K": int,
+    "QUICKMATCH_REPEAT_WINDOW_DAYS": int,
+    "QUICKMATCH_HOUR": int,
+    "QUICKMATCH_TIMEZONE": str,
+    "QUICKMATCH_SHARDS": int,
 }
 
 

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts import operations
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
+from app.quickmatch.demo import SYNTHETIC_MEMBERS, synthetic_phone
 from verification import operations as verification
 from verification import runtime, tasks
 from verification.resident_id import check_character
 
 DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo data only
+# The synthetic verified members quick match suggests from (see app/quickmatch/demo.py).
+SYNTHETIC_PHONES = tuple(synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
 
 
 @dataclass(frozen=True)
@@ -94,3 +99,25 @@ def _apply(user: User, identity: tuple[str, date, str], gender_digit: str) -> No
         return
     db.session.commit()
     tasks.dispatch_case.apply(args=[case.id])  # runs here, whatever the broker setting
+
+
+@dataclass(frozen=True)
+class QuickMatchSeed:
+    profiles: int  # demo members' profiles added
+    members: int  # synthetic verified members added
+    summary: Any  # app.quickmatch.service.Summary of today's run
+
+
+def seed_quickmatch() -> QuickMatchSeed:
+    """Profiles for the verified demo members, a synthetic population of verified
+    members around them, and today's suggestions (only for members without a list).
+    Flushes; the caller commits."""
+    from app.quickmatch import demo as quickmatch_demo
+    from app.quickmatch import service
+    from app.quickmatch.settings import Settings
+
+    profiles = quickmatch_demo.add_demo_profiles()
+    members = quickmatch_demo.add_synthetic_members(DEMO_PASSWORD)
+    settings = Settings.from_config(current_app.config)
+    summary = service.run(settings.today(), settings)
+    return QuickMatchSeed(profiles, members, summary)

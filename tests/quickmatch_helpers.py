@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -130,6 +131,14 @@ def suggestion_rows(app: Flask, day: date | None = None) -> list[tuple]:
         if day is not None:
             query = query.where(DailySuggestion.day == day)
         return [tuple(row) for row in db.session.execute(query)]
+
+
+def same_rows(rows: list[tuple], expected: list[tuple]) -> bool:
+    """Equal, scores to float32 precision (the engine scores in float32, and a batch
+    of other viewers may round the last bit differently)."""
+    assert [row[:4] + row[5:] for row in rows] == [row[:4] + row[5:] for row in expected]
+    assert [row[4] for row in rows] == pytest.approx([row[4] for row in expected], rel=1e-6)
+    return True
 
 
 def lists_by_viewer(rows: Sequence[tuple]) -> dict[int, list[int]]:

@@ -1,0 +1,213 @@
+"""Demo data for quick match: profiles for the demo members, a synthetic population of
+verified members around them, and today's suggestions.
+
+The synthetic members go through a lean version of the real-name workflow: the same
+operations open the case (identity encrypted, blind-indexed, masked), the in-process
+departments answer, the same operation decides; only the tasks, their per-check
+commits and the per-user password hashing are skipped, so 150 members take seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.accounts import passwords
+from app.accounts.models import AccountState, Role, User
+from app.extensions import db
+from app.profiles.models import MemberProfile
+from matching import Profile
+from verification import operations, runtime
+from verification.departments import Applicant
+from verification.policy import Decision
+from verification.resident_id import check_character
+
+SYNTHETIC_MEMBERS = 150
+SYNTHETIC_SEED = 2026
+# 13800010000, 13800010001, ...: apart from the named demo accounts (13800000xxx).
+SYNTHETIC_PHONE_PREFIX = "+861380001"
+
+
+def synthetic_phone(index: int) -> str:
+    return f"{SYNTHETIC_PHONE_PREFIX}{index:04d}"
+
+
+def is_synthetic_phone(phone: str) -> bool:
+    return phone.startswith(SYNTHETIC_PHONE_PREFIX) and len(phone) == 14
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """A hand-written profile for one of the named demo members."""
+
+    nickname: str
+    city: str
+    height_cm: int
+    occupation: str
+    tags: tuple[str, ...]
+    bio: str
+    age_min: int
+    age_max: int
+    cities: tuple[str, ...] = ()
+    min_education: int | None = None
+    height_min: int | None = None
+    height_max: int | None = None
+
+
+DEMO_PROFILES: dict[str, DemoProfile] = {
+    "+8613800000011": DemoProfile(
+        "思远", "杭州", 176, "程序员", ("编程", "羽毛球", "旅行", "咖啡"),
+        "在杭州做程序员，工作比较稳定。周末喜欢打羽毛球，也爱出去旅行。"
+        "希望遇到聊得来的你。", 23, 33, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
+    ),
+    "+8613800000012": DemoProfile(
+        "晓雯", "杭州", 163, "教师", ("读书", "烘焙", "电影", "猫"),
+        "我是一名教师，在杭州工作。家里养了一只猫，平时喜欢看书和烘焙。"
+        "想找一个真诚、踏实的人。", 26, 38, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
+        height_min=168,
+    ),
+    "+8613800000013": DemoProfile(
+        "浩然", "宁波", 180, "工程师", ("跑步", "钓鱼", "茶", "摄影"),
+        "宁波人，现在是一名工程师。下班后常去跑步，周末去东钱湖边钓鱼。"
+        "希望遇到彼此珍惜的人，一起好好生活。", 26, 38,
+    ),
+    "+8613800000014": DemoProfile(
+        "佳琪", "温州", 160, "设计师", ("画画", "旅行", "美食", "瑜伽"),
+        "在温州做设计师。平时喜欢画画和探店找美食，偶尔也去旅行。"
+        "期待遇到三观一致的你。", 25, 35, height_min=170,
+    ),
+}  # fmt: skip
+
+QUESTIONNAIRE = {"kids": 4, "saving": 3, "family_time": 4, "pets": 4, "smoking": 1}
+IMPORTANCE = {"kids": 2, "family_time": 2, "smoking": 3}
+
+# Region codes (resident ID digits 1-6) of a district in each city of Zhejiang.
+REGIONS = {
+    "杭州": "330102", "宁波": "330203", "温州": "330302", "嘉兴": "330402",
+    "湖州": "330502", "绍兴": "330602", "金华": "330702", "衢州": "330802",
+    "舟山": "330902", "台州": "331002", "丽水": "331102",
+}  # fmt: skip
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
+GIVEN = {
+    "F": ("欣怡", "雨桐", "诗涵", "梓萱", "思彤", "佳怡", "若曦", "晓雯", "一诺", "语嫣", "静怡"),
+    "M": ("浩宇", "子轩", "俊杰", "宇航", "博文", "志远", "嘉豪", "天佑", "明哲", "思源", "文涛"),
+}
+
+
+def add_demo_profiles() -> int:
+    """Profiles for the named demo members who are verified and have none. Flushes;
+    returns how many were added."""
+    users = db.session.scalars(
+        select(User).where(User.phone.in_(DEMO_PROFILES), User.state == AccountState.member)
+    ).all()
+    added = 0
+    for user in users:
+        if db.session.get(MemberProfile, user.id) is None:
+            db.session.add(_from_demo(user.id, DEMO_PROFILES[user.phone]))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def _from_demo(user_id: int, demo: DemoProfile) -> MemberProfile:
+    return MemberProfile(
+        user_id=user_id,
+        nickname=demo.nickname,
+        city=demo.city,
+        height_cm=demo.height_cm,
+        occupation=demo.occupation,
+        tags=list(demo.tags),
+        bio=demo.bio,
+        answers=dict(QUESTIONNAIRE),
+        answer_importance=dict(IMPORTANCE),
+        age_min=demo.age_min,
+        age_max=demo.age_max,
+        cities=list(demo.cities),
+        min_education=demo.min_education,
+        height_min=demo.height_min,
+        height_max=demo.height_max,
+    )
+
+
+def add_synthetic_members(
+    password: str, count: int = SYNTHETIC_MEMBERS, today: date | None = None
+) -> int:
+    """Verified members from ``matching.synthetic`` (phones ``synthetic_phone(i)``), each
+    with ``password``, an approved case and a profile; those already there are kept.
+    Flushes; returns how many were added."""
+    from matching.synthetic import generate  # NumPy: load only when seeding
+
+    population = generate(count, seed=SYNTHETIC_SEED, today=today)
+    existing = set(
+        db.session.scalars(select(User.phone).where(User.phone.like(f"{SYNTHETIC_PHONE_PREFIX}%")))
+    )
+    password_hash = passwords.hash_password(password)  # once: hashing is slow on purpose
+    added = 0
+    for index, profile in enumerate(population.profiles):
+        phone = synthetic_phone(index)
+        if phone in existing:
+            continue
+        user = User(phone=phone, password_hash=password_hash, role=Role.member)
+        db.session.add(user)
+        db.session.flush()
+        if _verify(user, index, profile):
+            db.session.add(_from_synthetic(user.id, index, profile))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def _verify(user: User, index: int, profile: Profile) -> bool:
+    """Open, check and decide the member's real-name case in-process; whether approved."""
+    name = _name(index, profile.gender)
+    number = _id_number(index, profile)
+    try:
+        case = operations.open_case(
+            user, name, number, "demo", runtime.protector(), runtime.policy()
+        )
+    except operations.ApplicationRefused:
+        return False
+    applicant = Applicant(name=name, id_number=number)
+    for check in case.checks:
+        operations.start_attempt(check, runtime.policy())
+        operations.record_answer(check, runtime.department(check.department).check(applicant))
+    return operations.decide(case, runtime.policy()) == Decision.approve
+
+
+def _name(index: int, gender: str) -> str:
+    given = GIVEN[gender]
+    return SURNAMES[index * 7 % len(SURNAMES)] + given[index * 3 % len(given)]
+
+
+def _id_number(index: int, profile: Profile) -> str:
+    """A valid number for the member's city, birth date and gender. Digits 15-16 stay in
+    10..87 (every department passes; 88-99 pick the stubs' scenarios) and with digit
+    17 are unique per index."""
+    sequence = 10 + index % 78
+    gender_digit = 2 * (index // 78 % 5) + (1 if profile.gender == "M" else 0)
+    body = f"{REGIONS.get(profile.city, '330102')}{profile.birth_date:%Y%m%d}"
+    body += f"{sequence:02d}{gender_digit}"
+    return body + check_character(body)
+
+
+def _from_synthetic(user_id: int, index: int, profile: Profile) -> MemberProfile:
+    return MemberProfile(
+        user_id=user_id,
+        nickname=_name(index, profile.gender)[1:],
+        city=profile.city,
+        height_cm=profile.height_cm,
+        occupation=profile.occupation,
+        tags=sorted(profile.tags),
+        bio=profile.bio,
+        answers=dict(profile.answers),
+        answer_importance=dict(profile.answer_importance),
+        wants_gender=profile.wants_gender or None,
+        age_min=profile.age_min,
+        age_max=profile.age_max,
+        cities=sorted(profile.cities),
+        min_education=profile.min_education,
+        height_min=profile.height_min,
+        height_max=profile.height_max,
+    )

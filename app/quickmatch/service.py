@@ -1,0 +1,254 @@
+"""The quick-match batch (每日速配): verified members and their history in, the day's
+suggestions out. Operations flush; the task or command that calls them commits.
+
+A day's lists are written once. A re-run for the same day keeps every list already
+written (its member may have reacted to it) and only fills members who have none yet:
+running the batch twice, after a crash, or while another run is going never duplicates
+or changes a list. The write re-reads who has a list under a lock taken for the day
+(a PostgreSQL advisory lock; SQLite's write lock), and the unique constraint on
+(day, viewer, candidate) backs it.
+
+The phases, each reported to ``progress``: load members and history, fit the matcher,
+find candidates for each shard of viewers (the expensive part), assign the lists under
+the per-day exposure cap (one global step), write them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+
+import numpy as np
+from sqlalchemy import false, insert, select, text
+
+from app.db_types import utcnow
+from app.extensions import db
+from app.profiles.loader import load_profiles, verified_members
+from app.quickmatch.history import load_history
+from app.quickmatch.models import DailySuggestion
+from app.quickmatch.settings import Settings
+from matching import Suggestion
+from matching.engine import Matcher, MatcherConfig
+from matching.lists import CandidateLists
+
+INSERT_CHUNK = 5000  # rows per INSERT statement
+_LOCK_NAMESPACE = 0x514D  # pg_advisory_xact_lock(namespace, day); "QM"
+
+Progress = Callable[[str], None]
+Lists = Mapping[int, Sequence[Suggestion]]
+
+
+def _quiet(_phase: str) -> None:
+    pass
+
+
+@dataclass
+class Summary:
+    """What a run did, for the command's output and the task's result."""
+
+    day: date
+    members: int = 0  # verified members with a profile
+    already: int = 0  # members whose list for the day was there before this run
+    filled: int = 0  # members who got a list in this run
+    suggestions: int = 0  # suggestions written in this run
+    # List length -> members who got a list that long in this run; 0 counts members
+    # left without one (nobody eligible for them today).
+    sizes: Counter[int] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "members": self.members,
+            "already": self.already,
+            "filled": self.filled,
+            "suggestions": self.suggestions,
+            "sizes": {str(size): count for size, count in sorted(self.sizes.items())},
+        }
+
+
+def phases(shards: int) -> int:
+    """How many times ``run`` reports progress: load, fit, each shard, assign, write."""
+    return 4 + shards
+
+
+def run(day: date, settings: Settings, progress: Progress = _quiet) -> Summary:
+    """The whole batch in this process, the shards one after another. Flushes."""
+    matcher, todo, summary = prepare(day, settings, progress)
+    if matcher is None:
+        for _ in range(settings.shards + 2):
+            progress("nothing to do")
+        return summary
+    parts = []
+    for shard in range(settings.shards):
+        parts.append(candidates_of(matcher, day, shard_of(todo, shard, settings.shards), settings))
+        progress("candidates")
+    assigned = matcher.assign(CandidateLists.concat(parts), settings.k)
+    progress("assign")
+    store(day, {viewer: assigned.get(viewer, []) for viewer in todo}, summary)
+    progress("write")
+    return summary
+
+
+def prepare(
+    day: date, settings: Settings, progress: Progress = _quiet
+) -> tuple[Matcher | None, list[int], Summary]:
+    """Load the verified members and the history and fit a matcher on them; return it,
+    the members still without a list for ``day``, and the summary so far. No matcher
+    when every member has a list already (a re-run has nothing to do)."""
+    profiles = load_profiles()
+    history = load_history(day, settings.repeat_window_days)
+    already = viewers_with_lists(day)
+    todo = [p.id for p in profiles if p.id not in already]
+    summary = Summary(day=day, members=len(profiles), already=len(profiles) - len(todo))
+    progress("load")
+    matcher = None
+    if todo:
+        matcher = Matcher(MatcherConfig(repeat_window_days=settings.repeat_window_days))
+        matcher.fit(profiles, history)
+    progress("fit")
+    return matcher, todo, summary
+
+
+def shard_of(ids: Iterable[int], shard: int, shards: int) -> list[int]:
+    """The viewers one shard serves: ids congruent to ``shard`` modulo ``shards``.
+
+    By id, not by position, so shards that read the members at slightly different
+    moments still split them without gaps or overlaps.
+    """
+    return sorted(i for i in ids if i % shards == shard)
+
+
+def candidates_of(
+    matcher: Matcher, day: date, viewer_ids: Sequence[int], settings: Settings
+) -> CandidateLists:
+    """The viewers' candidates, as many per viewer as ``Matcher.suggest`` keeps."""
+    size = max(matcher.config.list_size, 2 * settings.k)
+    return matcher.candidates(day, viewer_ids, list_size=size)
+
+
+# -- the chord: candidates per shard, then one assignment ---------------------------------
+
+
+def shard_candidates(day: date, shard: int, settings: Settings) -> dict[str, Any]:
+    """One shard's candidate lists, as JSON for the chord's assign step. Reads only.
+
+    The lists travel as arrays (viewers asked for; viewer, candidate and score of each
+    pair), base64-encoded: 20 bytes a pair instead of a JSON object per suggestion. The
+    reasons are worked out in the assign step, only for the pairs it keeps.
+    """
+    matcher, todo, _ = prepare(day, settings)
+    if matcher is None:
+        return {name: _pack(np.empty(0), dtype) for name, dtype in _ARRAYS.items()}
+    lists = candidates_of(matcher, day, shard_of(todo, shard, settings.shards), settings)
+    return {name: _pack(getattr(lists, name), dtype) for name, dtype in _ARRAYS.items()}
+
+
+def assign_shards(day: date, shards: Sequence[Mapping[str, Any]], settings: Settings) -> Summary:
+    """Assign the lists the shards found under the global exposure cap, and write them.
+
+    Fits its own matcher on the current members (to word the reasons); pairs with a
+    member it no longer knows are dropped. Flushes.
+    """
+    matcher, _, summary = prepare(day, settings)
+    if matcher is None:
+        return summary
+    known = matcher.columns.ids
+    parts = [matcher.candidates(day, [])]  # empty, but carries the explainer
+    for shard in shards:
+        viewers, pair_viewers, candidates, scores = (
+            _unpack(shard[name], dtype) for name, dtype in _ARRAYS.items()
+        )
+        keep = np.isin(pair_viewers, known) & np.isin(candidates, known)
+        parts.append(CandidateLists(viewers, pair_viewers[keep], candidates[keep], scores[keep]))
+    lists = CandidateLists.concat(parts)
+    assigned = matcher.assign(lists, settings.k)
+    store(day, {viewer: assigned.get(viewer, []) for viewer in lists}, summary)
+    return summary
+
+
+_ARRAYS = {"viewers": "<i8", "pair_viewers": "<i8", "candidates": "<i8", "scores": "<f4"}
+
+
+def _pack(values: np.ndarray, dtype: str) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode()
+
+
+def _unpack(text: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).astype(dtype[1:])
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def viewers_with_lists(day: date) -> set[int]:
+    """Members whose list for ``day`` is already written."""
+    query = select(DailySuggestion.viewer_id).where(DailySuggestion.day == day).distinct()
+    return set(db.session.scalars(query))
+
+
+def lock_day(day: date) -> None:
+    """Serialise the writers of one day's lists until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the day. SQLite: any write takes
+    the database-wide write lock, and deleting nothing is the cheapest write.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:namespace, :day)"),
+            {"namespace": _LOCK_NAMESPACE, "day": day.toordinal()},
+        )
+    else:
+        db.session.execute(DailySuggestion.__table__.delete().where(false()))
+
+
+def store(day: date, lists: Lists, summary: Summary) -> Summary:
+    """Write the lists of members who have none for ``day`` yet; leave the others be.
+
+    Under the day's lock, re-reads who has a list and who is still a verified member
+    (the matcher worked on a snapshot: someone may have been suspended since), so
+    concurrent runs never write two lists for one member, and nobody unverified gets or
+    appears in a list. Inserts ``INSERT_CHUNK`` rows at a time. Flushes.
+    """
+    lock_day(day)
+    already = viewers_with_lists(day)
+    verified = set(db.session.scalars(verified_members()))
+    rows = _rows(day, lists, already, verified, summary)
+    while chunk := list(islice(rows, INSERT_CHUNK)):
+        db.session.execute(insert(DailySuggestion), chunk)
+        summary.suggestions += len(chunk)
+    return summary
+
+
+def _rows(
+    day: date, lists: Lists, already: set[int], verified: set[int], summary: Summary
+) -> Iterator[dict[str, Any]]:
+    now = utcnow()
+    for viewer_id in sorted(lists):
+        if viewer_id in already or viewer_id not in verified:
+            continue
+        kept = [s for s in lists[viewer_id] if s.candidate_id in verified]
+        summary.sizes[len(kept)] += 1
+        summary.filled += bool(kept)
+        for rank, suggestion in enumerate(kept, start=1):
+            yield {
+                "day": day,
+                "viewer_id": viewer_id,
+                "candidate_id": suggestion.candidate_id,
+                "rank": rank,
+                "score": float(suggestion.score),
+                "reasons": reasons_of(suggestion),
+                "created_at": now,
+            }
+
+
+def reasons_of(suggestion: Suggestion) -> list[Any]:
+    """A suggestion's reasons as stored: structured (``{"code": ..., "params": {...}}``,
+    worded in the reader's language when shown) when the matcher gives codes, else its
+    sentences."""
+    codes = getattr(suggestion, "reason_codes", ())
+    return [code.as_dict() for code in codes] if codes else list(suggestion.reasons)

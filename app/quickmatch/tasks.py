@@ -1,0 +1,79 @@
+"""Celery tasks of quick match (每日速配). Thin over ``app.quickmatch.service``.
+
+``quickmatch.run_daily`` runs on beat at ``QUICKMATCH_HOUR``:00 in
+``QUICKMATCH_TIMEZONE`` (05:00 Asia/Shanghai by default, 21:00 UTC the day before) and
+writes the day's suggestions.
+
+Scaling out. With ``QUICKMATCH_SHARDS`` = 1 the whole batch runs in one task. With
+S > 1 it runs as a chord: S ``quickmatch.candidates`` tasks, one per shard of viewers
+(members whose id is congruent to the shard modulo S), in parallel on as many worker
+processes as there are, then one ``quickmatch.assign`` that applies the global
+per-day exposure cap to all candidate lists and writes the rows. Each shard task
+loads every member and the history and fits the matcher (linear in the members: every
+member is a possible candidate for the shard's viewers), then finds candidates for
+its N/S viewers, the expensive, superlinear part; its result (about N/S viewers x the
+matcher's candidates per viewer, as JSON) travels through the result backend to the
+assign task. So more shards cut the wall time of the candidate search while each
+shard pays the load and fit again; add workers (``celery worker --concurrency``, or
+more hosts) until every shard has a process, and raise S until the shard's candidate
+search no longer dominates its load and fit. The assign step is one process: it holds
+every candidate list in memory.
+
+Every task is idempotent and acknowledged late: a re-delivered or repeated run for a
+day keeps the lists already written and fills only members without one (see the
+service), so a worker lost mid-run costs a re-run, never a duplicate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from celery import chord, shared_task
+from flask import current_app
+
+from app.extensions import db
+from app.quickmatch import service
+from app.quickmatch.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_config(current_app.config)
+
+
+def _day(day: str | None, settings: Settings) -> date:
+    return date.fromisoformat(day) if day else settings.today()
+
+
+@shared_task(name="quickmatch.run_daily", acks_late=True, reject_on_worker_lost=True)
+def run_daily(day: str | None = None) -> dict[str, Any] | None:
+    """Suggest for ``day`` (ISO date; default today in ``QUICKMATCH_TIMEZONE``).
+
+    One shard: runs the batch and commits, returning the summary. More: starts the
+    chord of ``candidates`` tasks and one ``assign``, and returns at once.
+    """
+    settings = _settings()
+    the_day = _day(day, settings).isoformat()
+    if settings.shards == 1:
+        summary = service.run(date.fromisoformat(the_day), settings)
+        db.session.commit()
+        return summary.as_dict()
+    header = [candidates.s(the_day, shard) for shard in range(settings.shards)]
+    chord(header)(assign.s(the_day))
+    return None
+
+
+@shared_task(name="quickmatch.candidates", acks_late=True, reject_on_worker_lost=True)
+def candidates(day: str, shard: int) -> dict[str, Any]:
+    """One shard's candidate lists (JSON) for ``assign``. Writes nothing."""
+    payload = service.shard_candidates(date.fromisoformat(day), shard, _settings())
+    db.session.rollback()
+    return payload
+
+
+@shared_task(name="quickmatch.assign", acks_late=True, reject_on_worker_lost=True)
+def assign(shards: list[dict[str, Any]], day: str) -> dict[str, Any]:
+    """Assign and write the lists the shards found; commits and returns the summary."""
+    summary = service.assign_shards(date.fromisoformat(day), shards, _settings())
+    db.session.commit()
+    return summary.as_dict()

@@ -1,0 +1,108 @@
+"""``flask demo seed`` shows quick match with realistic data: profiles for the demo
+members, synthetic verified members around them, today's suggestions."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app import demo
+from app.accounts.models import AccountState, User
+from app.extensions import db
+from app.profiles.loader import load_profiles
+from app.profiles.models import MemberProfile
+from app.quickmatch.demo import DEMO_PROFILES, SYNTHETIC_MEMBERS, is_synthetic_phone
+from app.quickmatch.settings import Settings
+from matching.metrics import eligible
+from tests.quickmatch_helpers import lists_by_viewer, suggestion_rows
+from verification import resident_id, runtime
+from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
+
+
+@pytest.fixture
+def seeded(app_factory):
+    app = app_factory()
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return app, result
+
+
+def test_the_demo_members_have_profiles_and_suggestions_for_today(seeded):
+    app, result = seeded
+    today = Settings.from_config(app.config).today()
+    with app.app_context():
+        members = dict(
+            db.session.execute(
+                select(User.phone, User.id).where(User.phone.in_(DEMO_PROFILES))
+            ).all()
+        )
+        profiles = {p.id: p for p in load_profiles()}
+    assert set(members.values()) <= set(profiles)
+    assert len(profiles) == len(DEMO_PROFILES) + SYNTHETIC_MEMBERS
+    # Gender and birth date from their real-name applications.
+    assert profiles[members["+8613800000011"]].gender == "M"
+    assert profiles[members["+8613800000012"]].gender == "F"
+    lists = lists_by_viewer(suggestion_rows(app, today))
+    for phone, user_id in members.items():
+        assert lists.get(user_id), f"{phone} got no suggestions"
+    # Everyone with an eligible candidate among the demo population got a list.
+    assert set(lists) == {
+        a.id for a in profiles.values() if any(eligible(a, b, today) for b in profiles.values())
+    }
+    assert f"Today's suggestions ({today.isoformat()})" in result.output
+    assert "suggestions written." in result.output
+
+
+def test_the_synthetic_members_are_verified_with_encrypted_identities(seeded):
+    app, result = seeded
+    with app.app_context():
+        synthetic = [
+            user for user in db.session.scalars(select(User)) if is_synthetic_phone(user.phone)
+        ]
+        assert len(synthetic) == SYNTHETIC_MEMBERS
+        assert {user.state for user in synthetic} == {AccountState.member}
+        ids = [user.id for user in synthetic]
+        cases = db.session.scalars(select(Case).where(Case.user_id.in_(ids))).all()
+        assert {case.state for case in cases} == {CaseState.approved}
+        assert len(cases) == SYNTHETIC_MEMBERS
+        protector = runtime.protector()
+        for case in cases:
+            name = protector.decrypt(case.name_encrypted)
+            assert name not in case.name_encrypted
+            assert len(name) == 3 and case.name_masked.startswith(name[0])
+            number = resident_id.parse(protector.decrypt(case.id_number_encrypted))
+            assert protector.blind_index(number.number) == case.id_number_index
+            assert (number.gender, number.birth_date) == (case.gender, case.birth_date)
+        checks = db.session.scalars(
+            select(Check.state).join(Case).where(Case.user_id.in_(ids))
+        ).all()
+        assert len(checks) == 6 * SYNTHETIC_MEMBERS
+        assert set(checks) == {CheckState.passed}
+        degrees = db.session.scalar(
+            select(func.count(VerifiedFact.id)).where(VerifiedFact.user_id.in_(ids))
+        )
+        assert degrees >= SYNTHETIC_MEMBERS
+        assert (
+            db.session.scalar(
+                select(func.count(MemberProfile.user_id)).where(MemberProfile.user_id.in_(ids))
+            )
+            == SYNTHETIC_MEMBERS
+        )
+    first, last = demo.SYNTHETIC_PHONES
+    assert f"{SYNTHETIC_MEMBERS} synthetic verified members added ({first} - {last}" in (
+        result.output
+    )
+
+
+def test_seeding_again_adds_nobody_and_keeps_todays_lists(seeded):
+    app, _ = seeded
+    rows = suggestion_rows(app)
+    with app.app_context():
+        users = db.session.scalar(select(func.count(User.id)))
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "0 synthetic verified members added" in result.output
+    assert "0 demo profiles added" in result.output
+    assert suggestion_rows(app) == rows
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == users
