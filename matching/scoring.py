@@ -59,6 +59,13 @@ FEATURES = (
     "agreement",
     "agreement_back",
     "education_gap",
+    "education_distance",
+    # Height difference (other minus viewer, in 10 cm) and its square, separately for
+    # women and men viewing, so a preferred difference can be learned for each.
+    "height_gap_f",
+    "height_gap_f2",
+    "height_gap_m",
+    "height_gap_m2",
     "hand_score",
 )
 
@@ -90,6 +97,8 @@ class ScoringData:
     half: np.ndarray  # float32: half its width (at least MIN_HALF_RANGE)
     city: np.ndarray
     education: np.ndarray  # int8 0..5
+    height: np.ndarray  # float32 cm, 0 unknown
+    female: np.ndarray  # bool
     tags: np.ndarray  # uint64 (n, words)
     ages: np.ndarray  # float32: the age of each age column
     right: np.ndarray  # float32 (n, K)
@@ -140,6 +149,8 @@ class ScoringData:
             half=half,
             city=columns.city,
             education=columns.education,
+            height=columns.height.astype(np.float32),
+            female=columns.gender == 0,
             tags=columns.tags,
             ages=ages,
             right=np.hstack(one_hot).astype(np.float32),
@@ -288,6 +299,11 @@ class PairFeatures:
         me, other = ("b", "a") if swap else ("a", "b")
         edu_me, edu_other = blk.col(d.education, me), blk.col(d.education, other)
         known = (edu_me > 0) & (edu_other > 0)
+        education_gap = np.where(known, edu_other - edu_me.astype(np.float32), 0)
+        h_me, h_other = blk.col(d.height, me), blk.col(d.height, other)
+        height_gap = np.where((h_me > 0) & (h_other > 0), (h_other - h_me) / 10, 0)
+        female = blk.col(d.female, me)
+        gap_f, gap_m = np.where(female, height_gap, 0), np.where(female, 0, height_gap)
         return {
             "similarity": self.similarity,
             "fit_viewer": self.fit_ba if swap else self.fit_ab,
@@ -298,6 +314,11 @@ class PairFeatures:
             "age_fit": blk.age_fit(swap),
             "agreement": blk.agreement(swap),
             "agreement_back": blk.agreement(not swap),
-            "education_gap": np.where(known, edu_other - edu_me.astype(np.float32), 0),
+            "education_gap": education_gap,
+            "education_distance": np.abs(education_gap),
+            "height_gap_f": gap_f,
+            "height_gap_f2": gap_f * gap_f,
+            "height_gap_m": gap_m,
+            "height_gap_m2": gap_m * gap_m,
             "hand_score": self.hand,
         }
