@@ -3,6 +3,8 @@ re-runs, the history, and the chord over shards."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -198,11 +200,49 @@ def test_the_write_skips_members_no_longer_verified_and_lists_already_written(ap
     assert total == 2
 
 
-def test_suggestions_are_written_in_chunks(app, members, monkeypatch):
-    monkeypatch.setattr(service, "INSERT_CHUNK", 7)
+def test_two_writers_of_one_day_never_mix_lists(app, members):
+    """A second run writing while the first has not committed yet (a re-delivered task,
+    a run by hand) waits for the day's lock, then finds the lists and adds nothing."""
+    viewer, first, second = members[:3]
+    stored, done = threading.Event(), threading.Event()
+    results: dict[str, service.Summary] = {}
+
+    def write(name: str, candidate: int, hold: float) -> None:
+        with app.app_context():
+            lists = {viewer: [Suggestion(candidate, 0.5)]}
+            results[name] = service.store(DAY, lists, service.Summary(day=DAY))
+            stored.set()
+            time.sleep(hold)  # still uncommitted
+            db.session.commit()
+
+    slow = threading.Thread(target=write, args=("slow", first, 1.0))
+    slow.start()
+    assert stored.wait(10)
+    late = threading.Thread(target=lambda: (write("late", second, 0), done.set()))
+    late.start()
+    slow.join(20)
+    late.join(20)
+    assert done.is_set()
+    assert [row[1:4] for row in suggestion_rows(app)] == [(viewer, 1, first)]
+    assert (results["slow"].suggestions, results["late"].suggestions) == (1, 0)
+
+
+def test_structured_reasons_are_stored(app, members):
     run(app)
+    reasons = [row[5] for row in suggestion_rows(app)]
+    assert all(reasons)
+    codes = {reason["code"] for items in reasons for reason in items}
+    assert codes <= {"shared_tags", "values", "same_city", "similar_age", "same_education",
+                     "mutual_fit"}  # fmt: skip
+    assert all(isinstance(reason["params"], dict) for items in reasons for reason in items)
+
+
+def test_every_row_is_written_once_in_chunks_or_copied(app, members, monkeypatch):
+    # Chunked INSERTs on SQLite (a small chunk here), COPY on PostgreSQL.
+    monkeypatch.setattr(service, "INSERT_CHUNK", 7)
+    summary = run(app)
     rows = suggestion_rows(app)
-    assert len(rows) > 7
+    assert len(rows) == summary["suggestions"] > 7
     assert len(pairs(rows)) == len(rows)
 
 
