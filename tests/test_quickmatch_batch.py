@@ -169,7 +169,7 @@ def test_the_chord_over_two_shards_writes_what_one_process_writes(app_factory, m
         assert tasks.run_daily.apply(args=[DAY.isoformat()]).get() is None  # started the chord
     assert same_rows(suggestion_rows(sharded), expected)
     # Each shard serves the members whose id is its number modulo 2.
-    served = [service._unpack(half["viewers"], "<i8").tolist() for half in halves]
+    served = [service.unpack(half["viewers"], "<i8").tolist() for half in halves]
     assert {v % 2 for v in served[0]} == {0} and {v % 2 for v in served[1]} == {1}
     assert sorted(served[0] + served[1]) == members
 

@@ -144,9 +144,9 @@ def shard_candidates(day: date, shard: int, settings: Settings) -> dict[str, Any
     """
     matcher, todo, _ = prepare(day, settings)
     if matcher is None:
-        return {name: _pack(np.empty(0), dtype) for name, dtype in _ARRAYS.items()}
+        return {name: pack(np.empty(0), dtype) for name, dtype in _ARRAYS.items()}
     lists = candidates_of(matcher, day, shard_of(todo, shard, settings.shards), settings)
-    return {name: _pack(getattr(lists, name), dtype) for name, dtype in _ARRAYS.items()}
+    return {name: pack(getattr(lists, name), dtype) for name, dtype in _ARRAYS.items()}
 
 
 def assign_shards(day: date, shards: Sequence[Mapping[str, Any]], settings: Settings) -> Summary:
@@ -162,7 +162,7 @@ def assign_shards(day: date, shards: Sequence[Mapping[str, Any]], settings: Sett
     parts = [matcher.candidates(day, [])]  # empty, but carries the explainer
     for shard in shards:
         viewers, pair_viewers, candidates, scores = (
-            _unpack(shard[name], dtype) for name, dtype in _ARRAYS.items()
+            unpack(shard[name], dtype) for name, dtype in _ARRAYS.items()
         )
         keep = np.isin(pair_viewers, known) & np.isin(candidates, known)
         parts.append(CandidateLists(viewers, pair_viewers[keep], candidates[keep], scores[keep]))
@@ -175,11 +175,11 @@ def assign_shards(day: date, shards: Sequence[Mapping[str, Any]], settings: Sett
 _ARRAYS = {"viewers": "<i8", "pair_viewers": "<i8", "candidates": "<i8", "scores": "<f4"}
 
 
-def _pack(values: np.ndarray, dtype: str) -> str:
+def pack(values: np.ndarray, dtype: str) -> str:
     return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode()
 
 
-def _unpack(text: str, dtype: str) -> np.ndarray:
+def unpack(text: str, dtype: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype=dtype).astype(dtype[1:])
 
 
