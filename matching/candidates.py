@@ -1,4 +1,4 @@
-"""Candidate generation: blocking, query groups, one scored pool per group, top L.
+"""Candidate generation: blocking, query groups, one pool per group, top L per viewer.
 
 Blocking, not filtering afterwards. Members are split into blocks by (gender, city),
 each sorted by age, so the members of one gender and city within an age range are a
@@ -7,10 +7,13 @@ wanted gender, accepted cities, own gender, own city and an age band
 (``age_band_years``). A group draws one candidate pool: the union of its members' age
 slices over the blocks of the gender it wants and the cities it accepts, minus the
 members who cannot accept anyone in the group (wrong wanted gender, not the group's
-city, an age range or degree or height requirement no member of the group meets). A
-pool larger than ``pool_size`` is replaced by a random sample of that size, drawn per
-city in proportion to the city's share and seeded by the day and the group, so it
-changes from one day to the next and does not depend on how viewers are sharded.
+city, an age range or degree or height requirement no member of the group meets). When
+the pool is larger than ``pool_size``, each run of ``sample_viewers`` members of the
+group (in row order) scores its own random sample of that size instead, drawn per city
+in proportion to the city's share and seeded by the day, the group and the run: samples
+change from one day to the next, do not depend on how viewers are sharded, and spread a
+large group's attention over the whole pool (one sample for a group of hundreds sent
+them all to the same few candidates, who then hit the exposure cap).
 
 For a chunk of the group's viewers against the pool, the remaining hard requirements
 are checked both ways as masks over the chunk × pool matrix (exact age ranges,
@@ -21,8 +24,8 @@ its ``list_size`` best eligible candidates. A viewer with none in a sampled pool
 tried against the whole pool, so sampling never leaves a member without candidates.
 Chunks hold about ``cells`` pairs, which bounds memory whatever the population.
 
-Scaling out: ``find`` is independent per viewer (the pool of a group depends on the
-group and the day, not on which of its viewers are asked for), so a nightly run can
+Scaling out: ``find`` is independent per viewer (pools and samples depend on the group
+and the day, not on which of its viewers are asked for), so a nightly run can
 split the viewers into shards, run ``Matcher.candidates(day, shard)`` on several
 workers (a Celery chord) and give the concatenated lists to one ``Matcher.assign``,
 the only global step (the per-day exposure cap); it is cheap, a few vectorised rounds
@@ -53,7 +56,8 @@ Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # viewer rows, candidate rows
 
 @dataclass(frozen=True)
 class PoolSettings:
-    pool_size: int = 3000  # M: candidates scored per query group at most (sampled above)
+    pool_size: int = 3000  # M: candidates scored per viewer at most (sampled above)
+    sample_viewers: int = 64  # viewers of a query group sharing one sample of a large pool
     list_size: int = 40  # L: candidates kept per viewer
     age_band_years: int = 2
     cells: int = 1 << 18  # pairs scored at a time
@@ -119,6 +123,28 @@ def _place(
     kept = rank < keep
     idx[rows[kept], rank[kept]] = cols[kept]
     top[rows[kept], rank[kept]] = values[kept]
+
+
+class _Strata:
+    """A pool split by city, to draw samples of ``size`` with each city in proportion to
+    its share of the pool."""
+
+    def __init__(self, pool: np.ndarray, city: np.ndarray, size: int) -> None:
+        order = np.argsort(city, kind="stable")
+        self.pool = pool[order]
+        _, self.starts, self.counts = np.unique(city[order], return_index=True, return_counts=True)
+        exact = size * self.counts / len(pool)
+        self.quota = np.floor(exact).astype(np.int64)
+        extra = np.argsort(self.quota - exact, kind="stable")[: size - int(self.quota.sum())]
+        self.quota[extra] += 1
+
+    def sample(self, rng: np.random.Generator) -> np.ndarray:
+        """Sorted rows of one sample."""
+        picks = [
+            start + rng.choice(count, quota, replace=False)
+            for start, count, quota in zip(self.starts, self.counts, self.quota, strict=True)
+        ]
+        return np.sort(self.pool[np.concatenate(picks)])
 
 
 class CandidateFinder:
@@ -203,26 +229,48 @@ class CandidateFinder:
 
     def _group(self, g: int, requested: np.ndarray) -> Found:
         members = self.group_order[self.group_start[g] : self.group_start[g + 1]]
-        todo = members[requested[members]]
-        pool, full = self._pool(g, members)
+        pool = self._pool(members)
         found: list[Found] = []
-        if len(pool):
-            for chunk in _chunks(todo, max(1, self.settings.cells // len(pool))):
-                cand, score = self._top(chunk, pool)
-                if full is not None and (score[:, 0] < 0).any():
-                    redo = np.flatnonzero(score[:, 0] < 0)
-                    cand_r, score_r = self._top_blocks(chunk[redo], full)
-                    cand[redo], score[redo] = cand_r, score_r
-                keep = score >= 0
-                rows = np.broadcast_to(chunk[:, None], cand.shape)
-                found.append((rows[keep], cand[keep], score[keep]))
+        if len(pool) <= self.settings.pool_size:
+            found += self._score(members[requested[members]], pool, None)
+        else:
+            # Every SAMPLE_VIEWERS members of the group (in row order, whoever is asked
+            # for) share one sample, so the group's viewers look at different parts of
+            # a large pool and no few candidates soak up all of their attention.
+            strata = _Strata(pool, self.req.city[pool], self.settings.pool_size)
+            step = self.settings.sample_viewers
+            for i, start in enumerate(range(0, len(members), step)):
+                sub = members[start : start + step]
+                todo = sub[requested[sub]]
+                if len(todo):
+                    rng = np.random.default_rng(
+                        [self.settings.seed, self.day, int(self.group_keys[g]), i]
+                    )
+                    found += self._score(todo, strata.sample(rng), pool)
         if not found:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.float32)
         return tuple(np.concatenate([f[i] for f in found]) for i in range(3))  # type: ignore[return-value]
 
-    def _pool(self, g: int, members: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """The group's pool (sorted rows) and, when that is a sample, the whole pool."""
+    def _score(self, todo: np.ndarray, pool: np.ndarray, full: np.ndarray | None) -> list[Found]:
+        """Top candidates of viewers ``todo`` in ``pool`` (a sample of ``full``, if given:
+        a viewer with no candidate in the sample is tried against all of it)."""
+        found: list[Found] = []
+        if not len(pool):
+            return found
+        for chunk in _chunks(todo, max(1, self.settings.cells // len(pool))):
+            cand, score = self._top(chunk, pool)
+            if full is not None and (score[:, 0] < 0).any():
+                redo = np.flatnonzero(score[:, 0] < 0)
+                cand_r, score_r = self._top_blocks(chunk[redo], full)
+                cand[redo], score[redo] = cand_r, score_r
+            keep = score >= 0
+            rows = np.broadcast_to(chunk[:, None], cand.shape)
+            found.append((rows[keep], cand[keep], score[keep]))
+        return found
+
+    def _pool(self, members: np.ndarray) -> np.ndarray:
+        """The group's pool: sorted rows of everyone who could suit someone in it."""
         c, req = self.columns, self.req
         first = members[0]
         if c.any_city[first]:
@@ -236,10 +284,7 @@ class CandidateFinder:
         pool = np.concatenate(
             [self.block_slice(wanted, j, low, high) for j in cities] or [np.empty(0, np.int64)]
         )
-        pool = pool[self._could_match(pool, members, gender, city)]
-        if len(pool) <= self.settings.pool_size:
-            return np.sort(pool), None
-        return np.sort(self._sample(pool, g)), np.sort(pool)
+        return np.sort(pool[self._could_match(pool, members, gender, city)])
 
     def _could_match(
         self, pool: np.ndarray, members: np.ndarray, gender: int, city: int
@@ -258,23 +303,6 @@ class CandidateFinder:
         ok &= req.height[pool] >= req.height_min[members].min()
         ok &= req.height_for_max[pool] <= req.height_max[members].max()
         return ok
-
-    def _sample(self, pool: np.ndarray, g: int) -> np.ndarray:
-        """``pool_size`` members of the pool, each city in proportion to its share."""
-        size = self.settings.pool_size
-        rng = np.random.default_rng([self.settings.seed, self.day, int(self.group_keys[g])])
-        order = np.argsort(self.req.city[pool], kind="stable")
-        pool = pool[order]
-        _, starts, counts = np.unique(self.req.city[pool], return_index=True, return_counts=True)
-        exact = size * counts / len(pool)
-        quota = np.floor(exact).astype(np.int64)
-        extra = np.argsort(quota - exact, kind="stable")[: size - int(quota.sum())]
-        quota[extra] += 1
-        picks = [
-            s + rng.choice(n, q, replace=False)
-            for s, n, q in zip(starts, counts, quota, strict=True)
-        ]
-        return pool[np.concatenate(picks)]
 
     def _top(self, viewers: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(candidate rows, scores), both (viewers, L), best first; score -1 where the
