@@ -48,7 +48,9 @@ from matching.eligibility import Requirements
 from matching.exclusions import Exclusions
 from matching.scoring import Block, PairFeatures, ScoringData
 
-Scorer = Callable[[PairFeatures], np.ndarray]
+# A learned score of an outer block's pairs, for the columns idx[i] of each row i.
+Scorer = Callable[[PairFeatures, np.ndarray], np.ndarray]
+RERANK_FACTOR = 3  # shortlist per viewer for the learned score: this many times list_size
 SAMPLE_STEP = 4  # top_per_row: one column in this many sets the threshold
 SAMPLE_MARGIN = 6
 Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # viewer rows, candidate rows, scores
@@ -156,12 +158,14 @@ class CandidateFinder:
         req: Requirements,
         data: ScoringData,
         exclusions: Exclusions,
-        scorer: Scorer,
+        rerank: Scorer | None,
         settings: PoolSettings,
         day: date,
     ) -> None:
+        """``rerank``: a learned score that re-orders each viewer's shortlist by the
+        hand-set score (None: the hand-set score decides)."""
         self.columns, self.req, self.data = columns, req, data
-        self.exclusions, self.scorer, self.settings = exclusions, scorer, settings
+        self.exclusions, self.rerank, self.settings = exclusions, rerank, settings
         self.day = day.toordinal()
         self.cities = len(columns.city_names)
         self._blocks()
@@ -313,10 +317,19 @@ class CandidateFinder:
             pos = np.minimum(np.searchsorted(pool, excluded), len(pool) - 1)
             hit = pool[pos] == excluded
             mask[which[hit], pos[hit]] = False
-        score = self.scorer(PairFeatures.of(Block(self.data, viewers, pool, outer=True)))
-        score = np.where(mask, score, np.float32(-1))
-        idx, top = top_per_row(score, min(self.settings.list_size, len(pool)))
-        return pool[idx], top
+        features = PairFeatures.of(Block(self.data, viewers, pool, outer=True))
+        score = np.where(mask, features.hand, np.float32(-1))
+        keep = min(self.settings.list_size, len(pool))
+        if self.rerank is None:
+            idx, top = top_per_row(score, keep)
+            return pool[idx], top
+        # Two stages: the hand-set score shortlists, the learned score orders the
+        # shortlist (it is a feature of the model, which rarely lifts a pair from far
+        # below; this costs a fraction of scoring every pair with the model).
+        idx, top = top_per_row(score, min(RERANK_FACTOR * keep, len(pool)))
+        learned = np.where(top >= 0, self.rerank(features, idx), np.float32(-1))
+        best, top = top_per_row(learned, keep)
+        return pool[np.take_along_axis(idx, best, axis=1)], top
 
     def _top_blocks(self, viewers: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``_top`` against a large pool, scored ``pool_size`` columns at a time."""

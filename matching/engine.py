@@ -175,9 +175,10 @@ class Matcher:
             seed=cfg.seed,
         )
         exclusions = self.history.for_day(day, cfg.repeat_window_days)
-        finder = CandidateFinder(
-            columns, state.req, state.data, exclusions, self._score, settings, day
-        )
+        if self._model is not None:
+            self._model.prepare(state.data)
+        rerank = None if self._model is None else self._model.score
+        finder = CandidateFinder(columns, state.req, state.data, exclusions, rerank, settings, day)
         v, c, s = finder.find(rows[rows >= 0])
         explain = self._explain_ids(state)
         return CandidateLists(ids, columns.ids[v], columns.ids[c], s, explain, presorted=True)

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from matching.bench import random_baseline
 from matching.engine import Matcher
 from matching.learning import MIN_GAIN
 from matching.metrics import ProfileColumns, constraint_violations
+from matching.scoring import Block, PairFeatures, harmonic
 from matching.synthetic import SyntheticPopulation, generate
 from matching.types import History
 
@@ -62,6 +64,16 @@ def test_informative_feedback_chooses_the_model(
     v, items = next((v, items) for v, items in lists.items() if items)
     c = items[0].candidate_id
     assert matcher.score(v, c, DAY) == matcher.score(c, v, DAY) > 0
+    # The folded fast path gives what the model gives feature by feature.
+    model, state = matcher._model, matcher._on(DAY)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(population), (2, 3000))
+    pf = PairFeatures.of(Block(state.data, a, b, outer=False))
+    slow = harmonic(expit(model.logit(pf)), expit(model.logit(pf, swap=True)))
+    assert model.score(pf) == pytest.approx(slow, rel=1e-4, abs=1e-6)
+    outer = PairFeatures.of(Block(state.data, a[:40], b[:50], outer=True))
+    paired = PairFeatures.of(Block(state.data, np.repeat(a[:40], 50), np.tile(b[:50], 40), False))
+    assert model.score(outer).ravel() == pytest.approx(model.score(paired), rel=1e-4, abs=1e-6)
 
 
 def test_pure_noise_keeps_the_hand_set_score(
