@@ -1,21 +1,22 @@
-"""Candidate generation: blocking, query groups, one pool per group, top L per viewer.
+"""Candidate generation: blocking, query groups, pooled scoring, top L per viewer.
 
 Blocking, not filtering afterwards. Members are split into blocks by (gender, city),
 each sorted by age, so the members of one gender and city within an age range are a
 contiguous slice found by binary search. Viewers are grouped into query groups sharing
 wanted gender, accepted cities, own gender, own city and an age band
-(``age_band_years``). A group draws one candidate pool: the union of its members' age
-slices over the blocks of the gender it wants and the cities it accepts, minus the
-members who cannot accept anyone in the group (wrong wanted gender, not the group's
-city, an age range or degree or height requirement no member of the group meets). When
-the pool is larger than ``pool_size``, each run of ``sample_viewers`` members of the
-group (in row order) scores its own random sample of that size instead, drawn per city
-in proportion to the city's share and seeded by the day, the group and the run: samples
-change from one day to the next, do not depend on how viewers are sharded, and spread a
-large group's attention over the whole pool (one sample for a group of hundreds sent
-them all to the same few candidates, who then hit the exposure cap).
+(``age_band_years``), and each group, ordered by its members' wanted age ranges, is cut
+into runs of ``sample_viewers``. A run draws one candidate pool: the union of its
+members' age slices over the blocks of the gender they want and the cities they
+accept, minus the members who cannot accept anyone in the run (wrong wanted gender, not
+the group's city, an age range or degree or height requirement no member of the run
+meets). A pool larger than ``pool_size`` is replaced by a random sample of that size,
+drawn per city in proportion to the city's share and seeded by the day, the group and
+the run: samples change from one day to the next, do not depend on how viewers are
+sharded, and the runs of a large group look at different parts of the pool (one sample
+for a group of hundreds sent them all to the same few candidates, who then hit the
+exposure cap).
 
-For a chunk of the group's viewers against the pool, the remaining hard requirements
+For a chunk of a run's viewers against its pool, the remaining hard requirements
 are checked both ways as masks over the chunk × pool matrix (exact age ranges,
 education minimums, height ranges; see ``matching.eligibility``), as are the
 exclusions (``matching.exclusions``); the pair features and the score come from a few
@@ -24,8 +25,8 @@ its ``list_size`` best eligible candidates. A viewer with none in a sampled pool
 tried against the whole pool, so sampling never leaves a member without candidates.
 Chunks hold about ``cells`` pairs, which bounds memory whatever the population.
 
-Scaling out: ``find`` is independent per viewer (pools and samples depend on the group
-and the day, not on which of its viewers are asked for), so a nightly run can
+Scaling out: ``find`` is independent per viewer (pools and samples depend on the group,
+its members and the day, not on which of them are asked for), so a nightly run can
 split the viewers into shards, run ``Matcher.candidates(day, shard)`` on several
 workers (a Celery chord) and give the concatenated lists to one ``Matcher.assign``,
 the only global step (the per-day exposure cap); it is cheap, a few vectorised rounds
@@ -59,7 +60,7 @@ Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # viewer rows, candidate rows
 @dataclass(frozen=True)
 class PoolSettings:
     pool_size: int = 3000  # M: candidates scored per viewer at most (sampled above)
-    sample_viewers: int = 64  # viewers of a query group sharing one sample of a large pool
+    sample_viewers: int = 64  # viewers of a query group sharing one pool (or sample)
     list_size: int = 40  # L: candidates kept per viewer
     age_band_years: int = 2
     cells: int = 1 << 18  # pairs scored at a time
@@ -233,24 +234,25 @@ class CandidateFinder:
 
     def _group(self, g: int, requested: np.ndarray) -> Found:
         members = self.group_order[self.group_start[g] : self.group_start[g + 1]]
-        pool = self._pool(members)
+        req = self.req
+        # Runs of members with similar age ranges share a pool (and a sample of it, when
+        # large): tighter pools, and the group's viewers look at different parts of a
+        # large pool, so no few candidates soak up all of the group's attention.
+        members = members[np.lexsort((members, req.age_max[members], req.age_min[members]))]
         found: list[Found] = []
-        if len(pool) <= self.settings.pool_size:
-            found += self._score(members[requested[members]], pool, None)
-        else:
-            # Every SAMPLE_VIEWERS members of the group (in row order, whoever is asked
-            # for) share one sample, so the group's viewers look at different parts of
-            # a large pool and no few candidates soak up all of their attention.
-            strata = _Strata(pool, self.req.city[pool], self.settings.pool_size)
-            step = self.settings.sample_viewers
-            for i, start in enumerate(range(0, len(members), step)):
-                sub = members[start : start + step]
-                todo = sub[requested[sub]]
-                if len(todo):
-                    rng = np.random.default_rng(
-                        [self.settings.seed, self.day, int(self.group_keys[g]), i]
-                    )
-                    found += self._score(todo, strata.sample(rng), pool)
+        step = self.settings.sample_viewers
+        for i, start in enumerate(range(0, len(members), step)):
+            run = members[start : start + step]
+            todo = run[requested[run]]
+            if not len(todo):
+                continue
+            pool = self._pool(run)
+            if len(pool) <= self.settings.pool_size:
+                found += self._score(todo, pool, None)
+                continue
+            rng = np.random.default_rng([self.settings.seed, self.day, int(self.group_keys[g]), i])
+            sample = _Strata(pool, req.city[pool], self.settings.pool_size).sample(rng)
+            found += self._score(todo, sample, pool)
         if not found:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.float32)
