@@ -122,7 +122,7 @@ def _is_int(value: object) -> bool:
 
 
 def _optional_int(value: object, name: str, low: int, high: int) -> None:
-    if value is None:
+    if value is None or (type(value) is int and low <= value <= high):
         return
     if not _is_int(value) or not low <= int(value) <= high:  # type: ignore[call-overload]
         raise BadProfile(f"{name} is {value!r}, not None or an integer {low}..{high}")
@@ -181,6 +181,11 @@ def _check_answers(answers: object, importance: object) -> None:
             continue
         if not isinstance(values, Mapping):
             raise BadProfile(f"{name} is not a mapping")
+        if all(
+            type(key) is str and type(value) is int and low <= value <= high
+            for key, value in values.items()
+        ):
+            continue  # the usual case, checked in one pass
         for key, value in values.items():
             if not isinstance(key, str):
                 raise BadProfile(f"{name} has a key that is not a string")
