@@ -54,7 +54,8 @@ logger = logging.getLogger(__name__)
 class MatcherConfig:
     language: str = "zh"  # of Suggestion.reasons and explain(): "zh" or "en"
     repeat_window_days: int = 30  # a candidate shown to a viewer is not suggested again
-    pool_size: int = 3000  # candidates scored per query group at most (sampled above)
+    pool_size: int = 3000  # candidates scored per viewer at most (a sample of larger pools)
+    sample_viewers: int = 64  # viewers of a query group sharing one pool or sample
     list_size: int = 40  # candidates kept per viewer for the assignment
     exposure_cap: int | None = None  # lists a member appears in per day; None: default_cap(k)
     age_band_years: int = 2  # width of the age bands of the query groups
@@ -95,6 +96,8 @@ class Matcher:
         self.columns: Columns | None = None
         self.skipped: list[tuple[object, str]] = []  # (id, why) of the profiles skipped
         self.learning_report: LearningReport | None = None
+        self.embedding = np.zeros((0, 1), dtype=np.float32)  # unit rows, one per member
+        self.history: HistoryRows | None = None
         self._model: LikeModel | None = None
         self._day: _Day | None = None
 
@@ -108,8 +111,6 @@ class Matcher:
         embedder = ProfileEmbedder(cfg.embedding_dims, cfg.bio_tokens, cfg.fit_sample, cfg.seed)
         if len(self.columns):
             self.embedding = embedder.fit_embed(self.columns)
-        else:
-            self.embedding = np.zeros((0, 1), dtype=np.float32)
         self.history = HistoryRows.build(self.columns, history)
         self._day = None
         self._model, self.learning_report = self._learn(history)
@@ -134,6 +135,12 @@ class Matcher:
         if self.columns is None:
             raise NotFitted("call fit() first")
         return self.columns
+
+    @property
+    def _history(self) -> HistoryRows:
+        if self.history is None:
+            raise NotFitted("call fit() first")
+        return self.history
 
     def _on(self, day: date) -> _Day:
         columns = self._fitted
@@ -170,11 +177,12 @@ class Matcher:
         settings = PoolSettings(
             pool_size=max(cfg.pool_size, list_size or 0),
             list_size=list_size or cfg.list_size,
+            sample_viewers=cfg.sample_viewers,
             age_band_years=cfg.age_band_years,
             workers=cfg.workers,
             seed=cfg.seed,
         )
-        exclusions = self.history.for_day(day, cfg.repeat_window_days)
+        exclusions = self._history.for_day(day, cfg.repeat_window_days)
         if self._model is not None:
             self._model.prepare(state.data)
         rerank = None if self._model is None else self._model.score
@@ -230,23 +238,28 @@ class Matcher:
         if found is None:
             return 0.0
         state, a, b = found
-        if not state.req.mutual(a, b)[0] or self.history.apart(a, b)[0]:
+        if not self._eligible(state, a, b):
             return 0.0
         value = float(self._score(PairFeatures.of(Block(state.data, a, b, outer=False)))[0])
         return min(1.0, max(0.0, value))
 
-    def reasons(self, a_id: int, b_id: int, day: date | None = None) -> list[Reason]:
-        """Why b suits a, as codes and parameters (``matching.reasons``)."""
+    def _eligible(self, state: _Day, a: np.ndarray, b: np.ndarray) -> bool:
+        return bool(state.req.mutual(a, b)[0]) and not self._history.apart(a, b)[0]
+
+    def _explained(self, a_id: int, b_id: int, day: date | None) -> Explained:
         found = self._pair(a_id, b_id, day)
         if found is None:
-            return []
+            return (), ()
         state, a, b = found
-        return list(state.explainer.explain_rows(a, b)[0][1])
+        texts, reasons = state.explainer.explain_rows(a, b)[0]
+        if reasons and reasons[0].code == "mutual_fit" and not self._eligible(state, a, b):
+            return (), ()  # "you meet each other's requirements" would not be true
+        return texts, reasons
+
+    def reasons(self, a_id: int, b_id: int, day: date | None = None) -> list[Reason]:
+        """Why b suits a, as codes and parameters (``matching.reasons``)."""
+        return list(self._explained(a_id, b_id, day)[1])
 
     def explain(self, a_id: int, b_id: int, day: date | None = None) -> list[str]:
         """One to three short reasons why b suits a, in the matcher's language."""
-        found = self._pair(a_id, b_id, day)
-        if found is None:
-            return []
-        state, a, b = found
-        return list(state.explainer.explain_rows(a, b)[0][0])
+        return list(self._explained(a_id, b_id, day)[0])

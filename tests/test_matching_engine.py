@@ -306,3 +306,14 @@ def test_sharded_candidates_then_one_assign_equal_suggest(population: list[Profi
     assert {v: [s.candidate_id for s in items] for v, items in again.items()} == {
         v: [s.candidate_id for s in items] for v, items in whole.items()
     }
+
+
+def test_explain_never_claims_an_ineligible_pair_fits() -> None:
+    a = person(1, "F", tags=frozenset({"猫"}), answers={}, education=2)
+    b = person(2, "M", tags=frozenset({"跑步"}), answers={}, city="宁波", education=4)
+    b = replace(b, birth_date=date(1992, 3, 1), age_max=30)  # 33; a (29) suits him
+    c = replace(b, id=3, age_min=30)  # a is too young for c
+    matcher = Matcher().fit([a, b, c])
+    assert matcher.explain(1, 2, DAY) == ["符合彼此的择偶条件"]
+    assert matcher.explain(1, 3, DAY) == []
+    assert matcher.score(1, 3, DAY) == 0.0
