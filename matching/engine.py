@@ -24,6 +24,23 @@ of shards); one ``assign`` over the concatenated lists (``CandidateLists.concat`
 plain ``{viewer: [Suggestion]}`` mapping) applies the global cap. A viewer's candidates
 do not depend on the sharding, so the result equals a single-process run. Nothing here
 imports Flask: plain data in, plain data out.
+
+Measured with ``python -m matching.bench`` (synthetic population, seed 0, K=10; this
+2-core machine, other work running beside it at times). Day 2 has day 1 as history,
+with simulated feedback, and uses the learned score (chosen on the hold-out)::
+
+                          100,000 members          1,000,000 members
+    day 1 fit + suggest   17.3 s, 1.0 GB peak RSS  250 s, 7.1 GB
+    day 2 (learned)       25-31 s, 1.5 GB          363 s, 12.2 GB
+    precision@10          0.404 (random 0.083,     0.431 (random 0.082,
+                          kNN cosine 0.102)        kNN cosine 0.128, sampled)
+    violations, repeats   0, 0                     0, 0
+    exposure Gini         0.295                    0.300
+    coverage              100 %                    100 %
+
+Peak RSS includes the population and, on day 2, the previous day's suggestions and
+history the benchmark holds. Day 2 at 100,000 members is close to the 30 s target: it
+was 24.9 s with the machine otherwise idle and 30.7 s with other work running.
 """
 
 from __future__ import annotations
