@@ -51,7 +51,7 @@ from matching.scoring import Block, PairFeatures, ScoringData
 
 # A learned score of an outer block's pairs, for the columns idx[i] of each row i.
 Scorer = Callable[[PairFeatures, np.ndarray], np.ndarray]
-RERANK_FACTOR = 3  # shortlist per viewer for the learned score: this many times list_size
+RERANK_FACTOR = 2  # shortlist per viewer for the learned score: this many times list_size
 SAMPLE_STEP = 4  # top_per_row: one column in this many sets the threshold
 SAMPLE_MARGIN = 6
 Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # viewer rows, candidate rows, scores

@@ -143,9 +143,8 @@ class LikeModel:
             common += w(name) * pick(values)
         fit_ab, fit_ba = pick(pf.fit_ab), pick(pf.fit_ba)
         z = []
-        for swap in (False, True):
+        for swap, out in zip((False, True), self._bilinear(blk, f, idx), strict=True):
             me, other = ("b", "a") if swap else ("a", "b")
-            out = self._bilinear(blk, f, swap, idx)
             out += member(f.const, me)
             out += member(f.back_const, other)
             out += w("fit_viewer") * (fit_ba if swap else fit_ab)
@@ -155,23 +154,23 @@ class LikeModel:
         return harmonic(z[0], z[1])
 
     @staticmethod
-    def _bilinear(blk: Block, f: _Folded, swap: bool, idx: np.ndarray | None) -> np.ndarray:
-        """left[me] · right[other] + back[other] · answers(me): the bilinear part of the
-        logit from a's side (b's with swap); for the columns ``idx`` only, as batched dot
-        products over just those pairs, when given."""
+    def _bilinear(blk: Block, f: _Folded, idx: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The bilinear part of the logit from a's side and from b's: left[me] ·
+        right[other] + back[other] · answers(me). For the columns ``idx`` only, as
+        batched dot products over just those pairs (each row gathered once), if given."""
         answers = blk.data.answer_cols
         if idx is None:
-            out = blk.dot(f.left, f.right, swap)
-            out += blk.dot(f.back, blk.data.right, not swap, answers)
-            return out
+            return tuple(  # type: ignore[return-value]
+                blk.dot(f.left, f.right, swap) + blk.dot(f.back, f.right, not swap, answers)
+                for swap in (False, True)
+            )
         a, b = blk.a, blk.b[idx]  # viewer rows (r,), candidate rows (r, S)
-        if swap:
-            out = np.einsum("rsk,rk->rs", f.left[b], f.right[a])
-            out += np.einsum("rk,rsk->rs", f.back[a], blk.data.right[b][..., answers])
-        else:
-            out = np.einsum("rk,rsk->rs", f.left[a], f.right[b])
-            out += np.einsum("rsk,rk->rs", f.back[b], blk.data.right[a][:, answers])
-        return out
+        right_a, right_b = f.right[a], f.right[b]
+        ab = np.einsum("rk,rsk->rs", f.left[a], right_b)
+        ab += np.einsum("rsk,rk->rs", f.back[b], right_a[:, answers])
+        ba = np.einsum("rsk,rk->rs", f.left[b], right_a)
+        ba += np.einsum("rk,rsk->rs", f.back[a], right_b[..., answers])
+        return ab, ba
 
 
 @dataclass(eq=False)
