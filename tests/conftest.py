@@ -149,3 +149,21 @@ def runner(app: Flask) -> FlaskCliRunner:
 def outbox(app: Flask) -> list[tuple[str, str]]:
     """SMS messages sent by the app, newest last."""
     return app.extensions["sms_sender"].outbox
+
+
+@pytest.fixture
+def broker(worker_id: str) -> str:
+    """The Redis database the real-worker tests of this test worker use."""
+    from tests.worker import redis_url  # tests.worker imports this module
+
+    return redis_url(worker_id)
+
+
+@pytest.fixture
+def queue(broker: str) -> Iterator[str]:
+    """This test's own queue on the broker."""
+    from tests.worker import new_queue, remove_queue  # tests.worker imports this module
+
+    name = new_queue(broker)
+    yield name
+    remove_queue(broker, name)

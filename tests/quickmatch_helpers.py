@@ -51,7 +51,7 @@ def add_members(
             if case_state is not None:
                 _add_case(user.id, number, profile, case_state, protector)
             if with_profile:
-                db.session.add(profile_row(user.id, profile))
+                db.session.add(MemberProfile.from_matching(user.id, profile, f"会员{user.id}"))
             ids.append(user.id)
         db.session.commit()
     return ids
@@ -85,27 +85,6 @@ def _add_case(user_id: int, number: int, profile: Profile, state: CaseState, pro
                 expires_at=now + timedelta(days=365),
             )
         )
-
-
-def profile_row(user_id: int, profile: Profile) -> MemberProfile:
-    return MemberProfile(
-        user_id=user_id,
-        nickname=f"会员{user_id}",
-        city=profile.city,
-        height_cm=profile.height_cm,
-        occupation=profile.occupation,
-        tags=sorted(profile.tags),
-        bio=profile.bio,
-        answers=dict(profile.answers),
-        answer_importance=dict(profile.answer_importance),
-        wants_gender=profile.wants_gender or None,
-        age_min=profile.age_min,
-        age_max=profile.age_max,
-        cities=sorted(profile.cities),
-        min_education=profile.min_education,
-        height_min=profile.height_min,
-        height_max=profile.height_max,
-    )
 
 
 def population(n: int, seed: int = 7, today: date | None = None) -> list[Profile]:

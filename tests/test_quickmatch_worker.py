@@ -17,23 +17,11 @@ from app.extensions import db
 from app.quickmatch import tasks
 from app.quickmatch.models import DailySuggestion
 from tests.quickmatch_helpers import add_members, population, same_rows, suggestion_rows
-from tests.worker import WorkerProcess, new_queue, redis_url, remove_queue, worker_environment
+from tests.worker import WorkerProcess, worker_environment
 
 pytestmark = pytest.mark.worker
 
 DAY = date(2026, 11, 28)
-
-
-@pytest.fixture
-def broker(worker_id: str) -> str:
-    return redis_url(worker_id)
-
-
-@pytest.fixture
-def queue(broker: str) -> Iterator[str]:
-    name = new_queue(broker)
-    yield name
-    remove_queue(broker, name)
 
 
 @pytest.fixture

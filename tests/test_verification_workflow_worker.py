@@ -25,9 +25,6 @@ from tests.factories import make_user
 from tests.verification_helpers import id_number
 from tests.worker import (
     WorkerProcess,
-    new_queue,
-    redis_url,
-    remove_queue,
     worker_environment,
 )
 from verification import operations, runtime, tasks
@@ -44,19 +41,6 @@ FAST = {
     "VERIFICATION_RETRY_BACKOFF_MAX": 1.0,
     "CELERY_VISIBILITY_TIMEOUT": 3,
 }
-
-
-@pytest.fixture
-def broker(worker_id: str) -> str:
-    return redis_url(worker_id)
-
-
-@pytest.fixture
-def queue(broker: str) -> Iterator[str]:
-    """This test's own queue on the broker."""
-    name = new_queue(broker)
-    yield name
-    remove_queue(broker, name)
 
 
 @pytest.fixture

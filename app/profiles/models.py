@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
+from matching.types import Profile
 
 MIN_AGE = 18
 
@@ -56,3 +57,25 @@ class MemberProfile(db.Model):
 
     def __repr__(self) -> str:
         return f"<MemberProfile {self.user_id} {self.city}>"
+
+    @classmethod
+    def from_matching(cls, user_id: int, profile: Profile, nickname: str) -> MemberProfile:
+        """A row holding what a ``matching.Profile`` says (demo data and tests)."""
+        return cls(
+            user_id=user_id,
+            nickname=nickname,
+            city=profile.city,
+            height_cm=profile.height_cm,
+            occupation=profile.occupation,
+            tags=sorted(profile.tags),
+            bio=profile.bio,
+            answers=dict(profile.answers),
+            answer_importance=dict(profile.answer_importance),
+            wants_gender=profile.wants_gender or None,
+            age_min=profile.age_min,
+            age_max=profile.age_max,
+            cities=sorted(profile.cities),
+            min_education=profile.min_education,
+            height_min=profile.height_min,
+            height_max=profile.height_max,
+        )

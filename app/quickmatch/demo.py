@@ -153,7 +153,9 @@ def add_synthetic_members(
         db.session.add(user)
         db.session.flush()
         if _verify(user, index, profile):
-            db.session.add(_from_synthetic(user.id, index, profile))
+            db.session.add(
+                MemberProfile.from_matching(user.id, profile, _name(index, profile.gender)[1:])
+            )
             added += 1
     db.session.flush()
     return added
@@ -190,24 +192,3 @@ def _id_number(index: int, profile: Profile) -> str:
     body = f"{REGIONS.get(profile.city, '330102')}{profile.birth_date:%Y%m%d}"
     body += f"{sequence:02d}{gender_digit}"
     return body + check_character(body)
-
-
-def _from_synthetic(user_id: int, index: int, profile: Profile) -> MemberProfile:
-    return MemberProfile(
-        user_id=user_id,
-        nickname=_name(index, profile.gender)[1:],
-        city=profile.city,
-        height_cm=profile.height_cm,
-        occupation=profile.occupation,
-        tags=sorted(profile.tags),
-        bio=profile.bio,
-        answers=dict(profile.answers),
-        answer_importance=dict(profile.answer_importance),
-        wants_gender=profile.wants_gender or None,
-        age_min=profile.age_min,
-        age_max=profile.age_max,
-        cities=sorted(profile.cities),
-        min_education=profile.min_education,
-        height_min=profile.height_min,
-        height_max=profile.height_max,
-    )
