@@ -222,17 +222,23 @@ class Matcher:
         """``k`` suggestions per viewer under the exposure cap, every viewer with a
         candidate getting at least one. Plain lists keep their Suggestion objects."""
         cap = self.config.exposure_cap or default_cap(k)
-        out: dict[int, list[Suggestion]] = {int(v): [] for v in lists}
         if isinstance(lists, CandidateLists):
+            everyone = lists.viewers.tolist()
             v, c, s = lists.pair_viewers, lists.candidates, lists.scores
             chosen = assign_capped(v, c, s, k, cap, presorted=True)
             made = suggestions(v[chosen], c[chosen], s[chosen], lists.explain)
         else:
+            everyone = [int(viewer) for viewer in lists]
             v, c, s, objects = from_mapping(lists)
             chosen = assign_capped(v, c, s, k, cap)
             made = [objects[i] for i in chosen.tolist()]
-        for viewer, suggestion in zip(v[chosen].tolist(), made, strict=True):
-            out[viewer].append(suggestion)
+        out: dict[int, list[Suggestion]] = {viewer: [] for viewer in everyone}
+        # The chosen pairs come grouped by viewer, best first: one slice per viewer.
+        viewers = v[chosen]
+        starts = np.flatnonzero(np.r_[True, viewers[1:] != viewers[:-1]])[: len(viewers)]
+        bounds = np.r_[starts, len(viewers)].tolist()
+        for viewer, lo, hi in zip(viewers[starts].tolist(), bounds[:-1], bounds[1:], strict=True):
+            out[viewer] = made[lo:hi]
         return out
 
     # -- one pair ----------------------------------------------------------------------

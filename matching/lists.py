@@ -85,13 +85,11 @@ def suggestions(
 ) -> list[Suggestion]:
     """Suggestion objects for pairs, with reasons when an explainer is given."""
     scores = np.clip(scores, 0.0, 1.0).tolist()
+    ids = candidates.tolist()
     if explain is None or not len(viewers):
-        return [Suggestion(c, s) for c, s in zip(candidates.tolist(), scores, strict=True)]
+        return [Suggestion(c, s) for c, s in zip(ids, scores, strict=True)]
     why = explain(viewers, candidates)
-    return [
-        Suggestion(c, s, texts, reasons)
-        for c, s, (texts, reasons) in zip(candidates.tolist(), scores, why, strict=True)
-    ]
+    return [Suggestion(c, s, *explained) for c, s, explained in zip(ids, scores, why, strict=True)]
 
 
 def from_mapping(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 # Education levels (ordinal): 0 unknown, then ascending degrees.
 UNKNOWN, HIGH_SCHOOL, ASSOCIATE, BACHELOR, MASTER, DOCTORATE = range(6)
@@ -85,8 +85,12 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
+    """One suggested candidate for a viewer.
+
+    A named tuple rather than a dataclass: the daily batch makes one per suggestion
+    (about a million at 100,000 members), and a tuple is built several times faster."""
+
     candidate_id: int
     score: float  # in [0, 1]
     reasons: tuple[str, ...] = ()  # short and human, in the matcher's language
