@@ -217,20 +217,25 @@ class Matcher:
         return explain
 
     def assign(
-        self, lists: CandidateLists | Mapping[int, Sequence[Suggestion]], k: int
+        self,
+        lists: CandidateLists | Mapping[int, Sequence[Suggestion]],
+        k: int,
+        shown_today: Mapping[int, int] | None = None,
     ) -> dict[int, list[Suggestion]]:
         """``k`` suggestions per viewer under the exposure cap, every viewer with a
-        candidate getting at least one. Plain lists keep their Suggestion objects."""
+        candidate getting at least one. Plain lists keep their Suggestion objects.
+        ``shown_today``: member id -> lists the member is in already today (from an
+        earlier run of the same day); they count towards the cap."""
         cap = self.config.exposure_cap or default_cap(k)
         if isinstance(lists, CandidateLists):
             everyone = lists.viewers.tolist()
             v, c, s = lists.pair_viewers, lists.candidates, lists.scores
-            chosen = assign_capped(v, c, s, k, cap, presorted=True)
+            chosen = assign_capped(v, c, s, k, cap, True, _counts(c, shown_today))
             made = suggestions(v[chosen], c[chosen], s[chosen], lists.explain)
         else:
             everyone = [int(viewer) for viewer in lists]
             v, c, s, objects = from_mapping(lists)
-            chosen = assign_capped(v, c, s, k, cap)
+            chosen = assign_capped(v, c, s, k, cap, False, _counts(c, shown_today))
             made = [objects[i] for i in chosen.tolist()]
         out: dict[int, list[Suggestion]] = {viewer: [] for viewer in everyone}
         # The chosen pairs come grouped by viewer, best first: one slice per viewer.
@@ -286,3 +291,10 @@ class Matcher:
     def explain(self, a_id: int, b_id: int, day: date | None = None) -> list[str]:
         """One to three short reasons why b suits a, in the matcher's language."""
         return list(self._explained(a_id, b_id, day)[0])
+
+
+def _counts(ids: np.ndarray, counts: Mapping[int, int] | None) -> np.ndarray | None:
+    """``counts[id]`` (0 when absent) for each id, or None without counts."""
+    if not counts:
+        return None
+    return np.fromiter((counts.get(i, 0) for i in ids.tolist()), dtype=np.int64, count=len(ids))

@@ -58,13 +58,16 @@ def assign_capped(
     k: int,
     cap: int,
     presorted: bool = False,
+    shown_before: np.ndarray | None = None,
 ) -> np.ndarray:
     """Indices of the chosen pairs, grouped by viewer (ascending), best score first.
 
     ``viewers``, ``candidates``: member ids (or rows) per pair; ``scores``: higher is
     better; ``presorted``: the pairs are by ascending viewer and descending score
     already. A viewer gets at most ``k`` pairs; a candidate is in at most ``cap``
-    lists, except through the coverage pass.
+    lists, except through the coverage pass. ``shown_before``: how many lists each
+    pair's candidate is in already today (one count per pair, e.g. from an earlier run
+    of the day that served other viewers); they count towards the cap.
     """
     n = len(viewers)
     if n == 0 or k <= 0:
@@ -77,6 +80,8 @@ def assign_capped(
     _, cand = np.unique(c, return_inverse=True)
     cand = cand.ravel()
     load = np.zeros(int(cand.max()) + 1, dtype=np.int64)
+    if shown_before is not None:
+        load[cand] = np.asarray(shown_before, dtype=np.int64)[order]
     filled = np.zeros(len(starts), dtype=np.int64)
     next_at = starts.copy()
     chosen = np.zeros(n, dtype=bool)

@@ -59,6 +59,18 @@ def test_assign_capped_respects_k_and_cap_and_prefers_high_scores() -> None:
     assert picked == {(1, 10), (2, 10), (3, 13)}
 
 
+def test_assign_capped_counts_earlier_lists_of_the_day_towards_the_cap() -> None:
+    # Candidate 10 is in two lists already today: with cap 2 nobody gets it now.
+    viewers = np.array([1, 1, 2, 2])
+    candidates = np.array([10, 11, 10, 12])
+    scores = np.array([0.9, 0.5, 0.8, 0.4])
+    before = np.array([2, 0, 2, 0])
+    chosen = assign_capped(viewers, candidates, scores, k=1, cap=2, shown_before=before)
+    assert {(int(viewers[i]), int(candidates[i])) for i in chosen} == {(1, 11), (2, 12)}
+    without = assign_capped(viewers, candidates, scores, k=1, cap=2)
+    assert {int(candidates[i]) for i in without} == {10}
+
+
 def test_assign_capped_covers_a_viewer_whose_candidates_are_all_full() -> None:
     viewers = np.array([1, 2, 3])
     candidates = np.array([10, 10, 10])

@@ -123,6 +123,38 @@ def test_a_member_added_after_the_run_gets_a_list_on_the_rerun(app, members, peo
     assert summary["suggestions"] == len(after[newcomer])
 
 
+def test_a_rerun_filling_newcomers_counts_the_lists_already_written_towards_the_cap(
+    app, members, people, monkeypatch
+):
+    run(app)
+    rows = suggestion_rows(app)
+    before = lists_by_viewer(rows)
+    shown: dict[int, int] = {}
+    for items in before.values():
+        for candidate in items:
+            shown[candidate] = shown.get(candidate, 0) + 1
+    twin = next(p for p, i in zip(people, members, strict=True) if len(before.get(i, [])) == K)
+    [newcomer] = add_members(app, [twin])
+    # A cap every candidate of the first run has reached already: the newcomer's list
+    # may only use candidates still under it, or (coverage) the least-shown one.
+    cap = max(shown.values())
+    seen = {}
+    original = service.Matcher.assign
+
+    def spy(self, lists, k, shown_today=None):
+        seen.update(shown_today or {})
+        return original(self, lists, k, shown_today)
+
+    monkeypatch.setattr(service.Matcher, "assign", spy)
+    config = service.MatcherConfig
+    monkeypatch.setattr(service, "MatcherConfig", lambda **kw: config(**kw, exposure_cap=cap))
+    run(app)
+    assert seen == shown
+    after = lists_by_viewer(suggestion_rows(app))[newcomer]
+    assert after
+    assert all(shown.get(c, 0) < cap for c in after) or len(after) == 1
+
+
 def test_a_pair_shown_within_the_window_is_not_suggested_again(app, members):
     run(app)
     run(app, DAY + timedelta(days=1))

@@ -25,7 +25,7 @@ from itertools import islice
 from typing import Any
 
 import numpy as np
-from sqlalchemy import false, insert, select, text
+from sqlalchemy import false, func, insert, select, text
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -88,7 +88,7 @@ def run(day: date, settings: Settings, progress: Progress = _quiet) -> Summary:
     for shard in range(settings.shards):
         parts.append(candidates_of(matcher, day, shard_of(todo, shard, settings.shards), settings))
         progress("candidates")
-    assigned = matcher.assign(CandidateLists.concat(parts), settings.k)
+    assigned = matcher.assign(CandidateLists.concat(parts), settings.k, shown_today(day))
     progress("assign")
     store(day, {viewer: assigned.get(viewer, []) for viewer in todo}, summary)
     progress("write")
@@ -167,7 +167,7 @@ def assign_shards(day: date, shards: Sequence[Mapping[str, Any]], settings: Sett
         keep = np.isin(pair_viewers, known) & np.isin(candidates, known)
         parts.append(CandidateLists(viewers, pair_viewers[keep], candidates[keep], scores[keep]))
     lists = CandidateLists.concat(parts)
-    assigned = matcher.assign(lists, settings.k)
+    assigned = matcher.assign(lists, settings.k, shown_today(day))
     store(day, {viewer: assigned.get(viewer, []) for viewer in lists}, summary)
     return summary
 
@@ -190,6 +190,18 @@ def viewers_with_lists(day: date) -> set[int]:
     """Members whose list for ``day`` is already written."""
     query = select(DailySuggestion.viewer_id).where(DailySuggestion.day == day).distinct()
     return set(db.session.scalars(query))
+
+
+def shown_today(day: date) -> dict[int, int]:
+    """Member id -> lists the member appears in for ``day`` already (an earlier run of
+    the day served other viewers): a re-run filling newcomers counts them towards the
+    exposure cap."""
+    query = (
+        select(DailySuggestion.candidate_id, func.count())
+        .where(DailySuggestion.day == day)
+        .group_by(DailySuggestion.candidate_id)
+    )
+    return {int(member): int(count) for member, count in db.session.execute(query)}
 
 
 def lock_day(day: date) -> None:
