@@ -14,9 +14,11 @@ without them, hand-set 0.626) but lowered the next day's precision@10 (0.2285 ag
 everyone towards the same popular members. They are left out.
 
 The model is compared with the hand-set score on a time-ordered hold-out: trained on
-the earlier days, both are scored by ROC AUC on the latest ~20 % of the labels. When all
-labels share one day there is no time order, and a random 20 % is held out instead
-(``LearningReport.split`` says which). The model is used only if its AUC beats the
+the earlier days, both are scored by ROC AUC on the latest ~20 % of the labels (whole
+days: the hold-out starts at the first day that takes it past 80 %). While all labels
+share one day there is no earlier day to train on and no fair hold-out, so the
+hand-set score stays: a random split of one day's feedback would let the model learn
+the very viewers it is tested on. The model is used only if its AUC beats the
 hand-set score's by ``MIN_GAIN`` and is clearly above chance (its AUC minus 1.96
 standard errors, Hanley & McNeil, above 0.5), so pure-noise feedback never replaces the
 hand-set score. The comparison is logged (``matching.learning``, INFO) and kept in
@@ -68,7 +70,7 @@ class LearningReport:
     train: int = 0
     test: int = 0
     test_from: str | None = None  # first day of the hold-out (ISO)
-    split: str = ""  # "time", or random when every label is from one day
+    split: str = ""  # "time" once there was a hold-out
     hand_auc: float | None = None
     model_auc: float | None = None
     model_auc_se: float | None = None
@@ -232,20 +234,17 @@ def labelled_pairs(
     return a[order], b[order], days[order], labels[order]
 
 
-def _split(
-    days: np.ndarray, holdout: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(train, test) positions and whether the split is by time: the test part is the
-    latest days, holding about ``holdout`` of the labels (pairs in time order). When
-    all labels share one day there is no time order to follow, and a random
-    ``holdout`` share is held out instead."""
+def _split(days: np.ndarray, holdout: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """(train, test) positions in time order: the test part is the latest days, holding
+    about ``holdout`` of the labels (pairs in time order), the training part every
+    earlier day. None when there is no earlier day to train on (all labels share the
+    day the hold-out would start on)."""
     n = len(days)
     cut = min(round(n * (1 - holdout)), n - 1)
     first_of_day = int(np.searchsorted(days, days[cut], side="left"))
-    if first_of_day > 0:
-        return np.arange(first_of_day), np.arange(first_of_day, n), True
-    test = rng.random(n) < holdout
-    return np.flatnonzero(~test), np.flatnonzero(test), False
+    if first_of_day == 0:
+        return None
+    return np.arange(first_of_day), np.arange(first_of_day, n)
 
 
 def _auc_se(auc: float, positives: int, negatives: int) -> float:
@@ -272,9 +271,13 @@ def learn(
     if n < min_labelled:
         return None, LearningReport(n, "hand", f"{n} labelled pairs, fewer than {min_labelled}")
     rng = np.random.default_rng(seed)
-    train_all, test_all, by_time = _split(days, holdout, rng)
+    split = _split(days, holdout)
+    if split is None:
+        reason = "all feedback is from one day: no earlier day to train on, nothing to hold out"
+        return None, LearningReport(n, "hand", reason)
+    train_all, test_all = split
     report = LearningReport(n, "hand", "", train=len(train_all), test=len(test_all))
-    report.split = "time" if by_time else "random (all labels on one day)"
+    report.split = "time"
     report.test_from = date.fromordinal(int(days[test_all].min())).isoformat()
     if len(set(labels[train_all].tolist())) < 2 or len(set(labels[test_all].tolist())) < 2:
         report.reason = "the training or hold-out labels are all likes or all passes"
