@@ -45,10 +45,15 @@ was 24.9 s with the machine otherwise idle and 30.7 s with other work running.
 
 from __future__ import annotations
 
+import functools
+import gc
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -95,6 +100,53 @@ class NotFitted(RuntimeError):
     pass
 
 
+class _CollectorPause:
+    """Pause Python's cyclic garbage collector while the batch runs.
+
+    The batch allocates millions of small acyclic objects (profile columns, history
+    tuples, a million Suggestion tuples) next to millions that are alive already, and
+    every collection walks all of them. Reference counting frees everything the batch
+    drops, so pausing the collector loses nothing; at 100,000 members it saves about
+    2 s of the assignment and 1.5 s of the embedding. Nested and concurrent uses are
+    counted; the collector resumes, if it was on, when the last one ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _paused(method: Callable[P, R]) -> Callable[P, R]:
+    """A matcher method run with the collector paused."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _collector_paused():
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(eq=False)
 class _Day:
     """What the matcher derives for one day."""
@@ -120,6 +172,7 @@ class Matcher:
 
     # -- fitting ---------------------------------------------------------------------------
 
+    @_paused
     def fit(self, profiles: Iterable[Profile], history: History | None = None) -> Matcher:
         """Learn everything that does not depend on the day. Returns the matcher."""
         history = history or History()
@@ -175,12 +228,14 @@ class Matcher:
 
     # -- the daily batch -----------------------------------------------------------------
 
+    @_paused
     def suggest(self, day: date, k: int) -> dict[int, list[Suggestion]]:
         """Up to ``k`` suggestions for every fitted member (an empty list when nobody is
         eligible), best first."""
         lists = self.candidates(day, list_size=max(self.config.list_size, 2 * k))
         return self.assign(lists, k)
 
+    @_paused
     def candidates(
         self, day: date, viewer_ids: Iterable[int] | None = None, list_size: int | None = None
     ) -> CandidateLists:
@@ -216,6 +271,7 @@ class Matcher:
 
         return explain
 
+    @_paused
     def assign(
         self,
         lists: CandidateLists | Mapping[int, Sequence[Suggestion]],

@@ -317,3 +317,30 @@ def test_explain_never_claims_an_ineligible_pair_fits() -> None:
     assert matcher.explain(1, 2, DAY) == ["符合彼此的择偶条件"]
     assert matcher.explain(1, 3, DAY) == []
     assert matcher.score(1, 3, DAY) == 0.0
+
+
+def test_the_collector_is_paused_during_the_batch_and_resumed_after(
+    population: list[Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import matching.engine as engine
+
+    seen: list[bool] = []
+    original = engine.assign_capped
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "assign_capped", spy)
+    assert gc.isenabled()
+    Matcher().fit(population).suggest(DAY, 3)
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        Matcher().fit(population).suggest(DAY, 3)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
