@@ -6,8 +6,9 @@ A scikit-learn ``ColumnTransformer`` turns a profile into a sparse row:
 - ordinal (education 1..5; 0 or None is missing): imputation, scaled to 0..1;
 - categorical (city, occupation): one-hot, unknown categories ignored;
 - tags: multi-hot (``MultiLabelBinarizer`` in a small transformer), rows L2-normalised;
-- bio: TF-IDF over character n-grams (``analyzer="char_wb"``, 2-3 grams) or over words
-  from the jieba segmenter (``bio_tokens="jieba"``);
+- bio: TF-IDF over character n-grams (``char_wb`` 2-3 grams, counted for all bios at
+  once by ``matching.ngrams``) or over words from the jieba segmenter
+  (``bio_tokens="jieba"``);
 - questionnaire: each answer centred on the scale's middle and weighted by the square
   root of how much the member says it matters (0 when unanswered).
 
@@ -60,6 +61,7 @@ from sklearn.preprocessing import (
 )
 
 from matching.columns import ANSWER_LEVELS, Columns, build_columns
+from matching.ngrams import CharNgramTfidf
 from matching.types import Profile
 
 logger = logging.getLogger(__name__)
@@ -131,7 +133,9 @@ class BioVectorizer(TransformerMixin, BaseEstimator):
         self.members = members
 
     def fit(self, X: Sequence[str], y: object = None) -> BioVectorizer:
-        self.vectorizer_: TfidfVectorizer | None = _tfidf(self.bio_tokens, self.members)
+        self.vectorizer_: TfidfVectorizer | CharNgramTfidf | None = _tfidf(
+            self.bio_tokens, self.members
+        )
         try:
             self.vectorizer_.fit(X)
         except ValueError:  # no terms left after pruning
@@ -152,7 +156,7 @@ class BioVectorizer(TransformerMixin, BaseEstimator):
         return self.vectorizer_.transform(X)
 
 
-def _tfidf(bio_tokens: str, members: int) -> TfidfVectorizer:
+def _tfidf(bio_tokens: str, members: int) -> TfidfVectorizer | CharNgramTfidf:
     # Terms in one bio or in most bios say nothing about who resembles whom.
     big = members >= 200
     common: dict[str, Any] = {
@@ -162,7 +166,7 @@ def _tfidf(bio_tokens: str, members: int) -> TfidfVectorizer:
         "dtype": np.float32,
     }
     if bio_tokens == "char":
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), **common)
+        return CharNgramTfidf(ngram_range=(2, 3), **common)
     if bio_tokens == "jieba":
         import jieba
 
