@@ -34,13 +34,26 @@ def id_rows(
     """Rows of the first two fields of each item and (if ``dated``) the ordinal of the
     third; pairs with a member not among the columns are dropped."""
     n = len(items)
-    a = columns.rows(np.fromiter((item[0] for item in items), dtype=np.int64, count=n))
-    b = columns.rows(np.fromiter((item[1] for item in items), dtype=np.int64, count=n))
+    if not n:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.int32)
+    fields = list(zip(*items, strict=False))  # transposed in C: one tuple per field
+    a = columns.rows(np.fromiter(fields[0], dtype=np.int64, count=n))
+    b = columns.rows(np.fromiter(fields[1], dtype=np.int64, count=n))
     days = np.zeros(n, dtype=np.int32)
     if dated:
-        days = np.fromiter((item[2].toordinal() for item in items), dtype=np.int32, count=n)
+        days = np.fromiter(map(date.toordinal, fields[2]), dtype=np.int32, count=n)
     known = (a >= 0) & (b >= 0)
     return a[known], b[known], days[known]
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of int64 keys by one sort (NumPy 2's hash-based unique is several
+    times slower on millions of keys)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 @dataclass(eq=False)
@@ -65,8 +78,8 @@ class HistoryRows:
         return cls(
             shown_keys=keys(sv, sc),
             shown_days=shown_days,
-            reacted_keys=np.unique(np.concatenate(reacted)),
-            apart_keys=np.unique(np.concatenate(apart)),
+            reacted_keys=sorted_unique(np.concatenate(reacted)),
+            apart_keys=sorted_unique(np.concatenate(apart)),
         )
 
     def for_day(self, day: date, window_days: int) -> Exclusions:
@@ -74,8 +87,8 @@ class HistoryRows:
         it, reacted to, blocked or matched."""
         today = day.toordinal()
         recent = (self.shown_days < today) & (self.shown_days >= today - window_days)
-        lasting = np.union1d(self.reacted_keys, self.apart_keys)
-        return Exclusions(np.union1d(self.shown_keys[recent], lasting))
+        parts = (self.shown_keys[recent], self.reacted_keys, self.apart_keys)
+        return Exclusions(sorted_unique(np.concatenate(parts)))
 
     def apart(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether rows a and b are kept apart for good (a block or a match)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -146,3 +147,18 @@ def test_candidate_lists_are_a_mapping_and_concatenate() -> None:
     assert [s.candidate_id for s in both[1]] == [8, 7]  # best first
     assert both[5] == [] and 2 not in both
     assert both.pairs == 3
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3, 5, 8], [7, 10**9, 3, 12, 2**40]])
+def test_columns_rows_find_dense_and_sparse_ids(ids: list[int]) -> None:
+    from dataclasses import replace
+
+    from matching.synthetic import generate
+
+    profiles = [replace(p, id=i) for p, i in zip(generate(5, seed=1).profiles, ids, strict=True)]
+    columns, skipped = build_columns(profiles)
+    assert not skipped
+    asked = [*ids, -1, 0, 4, 10**12, max(ids) + 1]
+    found = columns.rows(np.array(asked, dtype=np.int64))
+    assert columns.ids[found[: len(ids)]].tolist() == ids
+    assert found[len(ids) :].tolist() == [-1] * 5
