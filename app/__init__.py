@@ -20,8 +20,11 @@ MODEL_MODULES = (
     "app.accounts.models",
     "app.audit.models",
     "app.notifications.models",
+    "app.lounge.models",
+    "app.privacy.models",
     "app.profiles.models",
     "app.quickmatch.models",
+    "app.safety.models",
     "verification.models",
 )
 
@@ -89,9 +92,14 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.lounge import bp as lounge_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
+    from app.privacy import bp as privacy_bp
+    from app.profiles import bp as profiles_bp
+    from app.quickmatch import bp as quickmatch_bp
     from app.review import bp as review_bp
+    from app.safety import bp as safety_bp
     from app.verify import bp as verify_bp
 
     app.register_blueprint(main_bp)
@@ -99,6 +107,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(profiles_bp)
+    app.register_blueprint(quickmatch_bp)
+    app.register_blueprint(lounge_bp)
+    app.register_blueprint(safety_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -7,45 +7,24 @@ every other method counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import AccountState, User
 from app.extensions import db
+from tests.authz import (
+    AUTOMATIC_METHODS,
+    HOME,
+    ROLES,
+    SIGN_IN_FOR_PASSWORD,
+    SIGNED_IN,
+    Case,
+    administrators_only,
+    anonymous_and_signed_in,
+    everyone,
+    feature_tables,
+)
 from tests.factories import PASSWORD, login_as
-
-ROLES = ["anonymous", "registered", "verifying", "member", "matchmaker", "admin"]
-SIGNED_IN = ROLES[1:]
-AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
-
-HOME = (302, "/")
-SIGN_IN_FOR_PASSWORD = (302, "/account/signin?next=%2Faccount%2Fpassword")
-
-Outcome = int | tuple[int, str]  # a status, or a redirect status and its Location
-
-
-def everyone(outcome: Outcome) -> dict[str, Outcome]:
-    return dict.fromkeys(ROLES, outcome)
-
-
-def anonymous_and_signed_in(anonymous: Outcome, signed_in: Outcome) -> dict[str, Outcome]:
-    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, signed_in)}
-
-
-def administrators_only(path: str, admin: Outcome) -> dict[str, Outcome]:
-    """Anonymous visitors are sent to sign in (and back); other signed-in users get 403."""
-    sign_in = (302, "/account/signin?next=" + path.replace("/", "%2F"))
-    return {**anonymous_and_signed_in(sign_in, 403), "admin": admin}
-
-
-@dataclass(frozen=True)
-class Case:
-    path: str
-    expected: dict[str, Outcome]
-    data: dict[str, str] = field(default_factory=dict)
-
 
 TABLE: dict[tuple[str, str], Case] = {
     ("main.home", "GET"): Case("/", everyone(200)),
@@ -139,6 +118,11 @@ TABLE: dict[tuple[str, str], Case] = {
     ),
     ("review.audit_log", "GET"): Case("/admin/audit", administrators_only("/admin/audit", 200)),
 }
+
+# Each feature's entries live in its own module under tests/authz/.
+for _endpoint_method, _case in feature_tables().items():
+    assert _endpoint_method not in TABLE, _endpoint_method
+    TABLE[_endpoint_method] = _case
 
 CELLS = [(endpoint, method, role) for (endpoint, method) in TABLE for role in ROLES]
 

@@ -1,0 +1,1 @@
+"""Models of privacy (being built)."""

@@ -1,0 +1,3 @@
+"""Routes of privacy (being built)."""
+
+from app.privacy import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of profiles (being built)."""
+
+from app.profiles import bp  # noqa: F401

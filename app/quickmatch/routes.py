@@ -1,0 +1,3 @@
+"""Routes of quickmatch (being built)."""
+
+from app.quickmatch import bp  # noqa: F401

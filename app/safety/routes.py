@@ -1,0 +1,3 @@
+"""Routes of safety (being built)."""
+
+from app.safety import bp  # noqa: F401
