@@ -2,8 +2,9 @@
 
 From the history: a candidate shown to the viewer in the last ``window_days`` days
 (directed), one the viewer already liked or passed on (directed, for good: a member who
-said no is not asked again, and a like is already on its way), and blocks and existing
-matches (both directions, for good). Because the keys sort by viewer first, one
+said no is not asked again, and a like is already on its way), one who passed on the
+viewer (a match is no longer possible), and blocks and existing matches (both
+directions, for good). Because the keys sort by viewer first, one
 viewer's exclusions are one contiguous slice, found with two binary searches.
 """
 
@@ -72,6 +73,9 @@ class HistoryRows:
         for items in (history.likes, history.passes):
             a, b, _ = id_rows(items, columns)
             reacted.append(keys(a, b))
+        # Someone who passed on the viewer will not like them back: no use showing them.
+        passed_by, passed_on, _ = id_rows(history.passes, columns)
+        reacted.append(keys(passed_on, passed_by))
         for items in (history.blocks, history.matches):
             a, b, _ = id_rows(items, columns)
             apart += [keys(a, b), keys(b, a)]

@@ -173,6 +173,7 @@ def test_matched_and_reacted_pairs_are_not_suggested_again(
     again = set(pairs(Matcher().fit(population, history).suggest(DAY, 5)))
     assert again.isdisjoint(some)
     assert again.isdisjoint((c, v) for v, c in matched)
+    assert again.isdisjoint((c, v) for v, c in passed)  # they said no to the viewer
 
 
 def test_shown_pairs_come_back_after_the_window(population: list[Profile]) -> None:
