@@ -1,0 +1,130 @@
+"""Like or pass (喜欢 / 跳过) on today's suggestions, and the match a mutual like makes.
+
+Rules:
+
+- a member answers only a candidate on their own list for the day, and never one they
+  are kept apart from (blocked either way, suspended, deleted): ``NotSuggested``;
+- the first answer of the day stands: the same answer again (a replayed form, a double
+  tap) or the other answer after it raises ``AlreadyAnswered`` and writes nothing. An
+  answer from an earlier day (the pair shown again after the repeat window) is replaced:
+  ``Reaction`` keeps one row per ordered pair, the latest;
+- a like that meets the other's like makes one ``Match`` and notifies both
+  (``new_match``, params ``match_id`` and ``other_id``).
+
+The race: two members liking each other at the same moment. Under READ COMMITTED
+neither would see the other's uncommitted like and no match would be made, so each
+answer first takes a lock on the pair (PostgreSQL: a transaction-level advisory lock;
+SQLite: the database's write lock) and only then reads the other side's answer. The
+unique constraint on the match, behind a savepoint, keeps it to one whatever else
+makes matches.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import false, select, text
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.notifications.models import notify
+from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
+
+NEW_MATCH = "new_match"  # the notification's kind
+
+
+class NotSuggested(Exception):
+    """The candidate is not on the viewer's list for the day (or is kept apart)."""
+
+
+class AlreadyAnswered(Exception):
+    """The viewer already answered this candidate today; ``kind`` is that answer."""
+
+    def __init__(self, kind: ReactionKind) -> None:
+        super().__init__(kind.value)
+        self.kind = kind
+
+
+def react(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> Match | None:
+    """Store the viewer's answer to a suggestion of ``day``; return the match a mutual
+    like makes (None otherwise, also when the two were matched already). Raises
+    ``NotSuggested`` or ``AlreadyAnswered`` and then writes nothing. Flushes; the caller
+    commits (which ends the pair's lock)."""
+    from app.safety.queries import apart  # safety imports quick match's models
+
+    if not is_suggested(viewer_id, candidate_id, day) or apart(viewer_id, candidate_id):
+        raise NotSuggested(candidate_id)
+    lock_pair(viewer_id, candidate_id)
+    _store(viewer_id, candidate_id, kind, day)
+    if kind is not ReactionKind.like or not _likes(candidate_id, viewer_id):
+        return None
+    match = _new_match(viewer_id, candidate_id)
+    if match is not None:
+        notify(viewer_id, NEW_MATCH, match_id=match.id, other_id=candidate_id)
+        notify(candidate_id, NEW_MATCH, match_id=match.id, other_id=viewer_id)
+    return match
+
+
+def is_suggested(viewer_id: int, candidate_id: int, day: date) -> bool:
+    """Whether the candidate is on the viewer's list for ``day``."""
+    query = select(DailySuggestion.id).where(
+        DailySuggestion.day == day,
+        DailySuggestion.viewer_id == viewer_id,
+        DailySuggestion.candidate_id == candidate_id,
+    )
+    return db.session.scalar(query) is not None
+
+
+_LOCK_SHIFT = 32  # pair key: low id in the high half, high id in the low half
+
+
+def lock_pair(one_id: int, other_id: int) -> None:
+    """Serialise the answers of two members to each other until the transaction ends.
+
+    PostgreSQL: an advisory lock on one 64-bit key made of the pair (that key space is
+    apart from the two-key locks of the daily batch). SQLite: the write lock.
+    """
+    low, high = sorted((one_id, other_id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": (low << _LOCK_SHIFT) | high}
+        )
+    else:
+        db.session.execute(Reaction.__table__.delete().where(false()))
+
+
+def _store(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> None:
+    reaction = db.session.scalar(
+        select(Reaction).where(Reaction.from_id == viewer_id, Reaction.to_id == candidate_id)
+    )
+    if reaction is not None and reaction.day >= day:
+        raise AlreadyAnswered(reaction.kind)
+    if reaction is None:
+        db.session.add(Reaction(from_id=viewer_id, to_id=candidate_id, kind=kind, day=day))
+    else:
+        reaction.kind, reaction.day = kind, day
+    db.session.flush()
+
+
+def _likes(from_id: int, to_id: int) -> bool:
+    query = select(Reaction.id).where(
+        Reaction.from_id == from_id, Reaction.to_id == to_id, Reaction.kind == ReactionKind.like
+    )
+    return db.session.scalar(query) is not None
+
+
+def _new_match(one_id: int, other_id: int) -> Match | None:
+    """The pair's new match, or None when they are matched already."""
+    match = Match.between(one_id, other_id)
+    query = select(Match.id).where(
+        Match.user_a_id == match.user_a_id, Match.user_b_id == match.user_b_id
+    )
+    existing = db.session.scalar(query)
+    if existing is not None:
+        return None
+    try:
+        with db.session.begin_nested():
+            db.session.add(match)
+    except IntegrityError:  # made at this moment by something else (an event's mutual choice)
+        return None
+    return match
