@@ -104,3 +104,36 @@ class Match(db.Model):
         """The match of two members, their ids put in the stored order."""
         low, high = sorted((one_id, other_id))
         return cls(user_a_id=low, user_b_id=high)
+
+
+class MeetingAnswer(enum.StrEnum):
+    yes = "yes"  # 见过了
+    not_yet = "not_yet"  # 还没有
+    no = "no"  # 不打算见
+
+
+class MeetingFeedback(db.Model):
+    """Did you meet? (见面了吗): one member's private answer about one match.
+
+    The row is written when the member is asked (``met`` empty) and filled when they
+    answer; it is never shown to the other side. A "met" with a rating of 4 or 5
+    counts as a like for the matcher, 1 or 2 as a pass (``history.load_history``).
+    """
+
+    __tablename__ = "meeting_feedback"
+    __table_args__ = (
+        UniqueConstraint("match_id", "member_id"),
+        CheckConstraint(
+            "rating IS NULL OR (met = 'yes' AND rating BETWEEN 1 AND 5)", name="rating_when_met"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("member_match.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    met: Mapped[MeetingAnswer | None] = mapped_column(str_enum(MeetingAnswer))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
