@@ -182,6 +182,11 @@ class Config:
     QUICKMATCH_HOUR = 5  # the run starts at HOUR:00 in QUICKMATCH_TIMEZONE
     QUICKMATCH_TIMEZONE = "Asia/Shanghai"  # also what "today" means for the batch
     QUICKMATCH_SHARDS = 1  # more than 1: one candidates task per shard, then one assign
+    # "Did you meet?": asked daily at MEETING_HOUR:00 (QUICKMATCH_TIMEZONE) about matches
+    # this many days old whose two sides wrote at least this many messages.
+    QUICKMATCH_MEETING_AFTER_DAYS = 7
+    QUICKMATCH_MEETING_MIN_MESSAGES = 6
+    QUICKMATCH_MEETING_HOUR = 19
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
@@ -310,6 +315,9 @@ _ENVIRONMENT: dict[str, Callable] = {
     "QUICKMATCH_HOUR": int,
     "QUICKMATCH_TIMEZONE": str,
     "QUICKMATCH_SHARDS": int,
+    "QUICKMATCH_MEETING_AFTER_DAYS": int,
+    "QUICKMATCH_MEETING_MIN_MESSAGES": int,
+    "QUICKMATCH_MEETING_HOUR": int,
 }
 
 

@@ -66,11 +66,45 @@ def _access_lost(params: dict) -> Shown:
     )
 
 
+def _other_nickname(params: dict) -> str:
+    from app.quickmatch.today import nickname  # quick match imports the notifications
+
+    other_id = params.get("other_id")
+    return nickname(other_id) if isinstance(other_id, int) else _("deleted user")
+
+
+def _new_match(params: dict) -> Shown:
+    from app.quickmatch.routes import conversation_url
+
+    match_id = params.get("match_id")
+    return Shown(
+        _("It's a match: you and %(name)s like each other.", name=_other_nickname(params)),
+        link=conversation_url(match_id) if isinstance(match_id, int) else None,
+        link_text=_("Say hello"),
+    )
+
+
+def _did_you_meet(params: dict) -> Shown:
+    match_id = params.get("match_id")
+    link = url_for("quickmatch.meeting", match_id=match_id) if isinstance(match_id, int) else None
+    return Shown(
+        _(
+            "You have been chatting with %(name)s for a while. Did you meet? Only you see "
+            "your answer.",
+            name=_other_nickname(params),
+        ),
+        link=link,
+        link_text=_("Tell us privately"),
+    )
+
+
 KINDS = {
     "verification.approved": _approved,
     "verification.rejected": _rejected,
     "verification.review": _review,
     "verification.access_lost": _access_lost,
+    "new_match": _new_match,
+    "did_you_meet": _did_you_meet,
 }
 
 

@@ -1,3 +1,128 @@
-"""Routes of quickmatch (being built)."""
+"""Today (每日速配): the day's suggestions as cards, like or pass with one tap, and the
+private "did you meet?" question.
 
-from app.quickmatch import bp  # noqa: F401
+Thin: ``reactions`` and ``meetings`` hold the rules, ``today`` gathers what the page
+shows, the view commits. Like and pass are plain POST forms; ``static/js/today.js``
+sends them with fetch (``Accept: application/json``) and updates the card in place.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.quickmatch import bp, meetings, reactions, service, today
+from app.quickmatch.forms import MeetingForm, ReactionForm
+from app.quickmatch.models import Match, ReactionKind
+from app.quickmatch.settings import Settings
+from app.verify.guard import member_required
+
+KINDS = {"like": ReactionKind.like, "pass": ReactionKind.pass_}
+
+
+def _settings() -> Settings:
+    return Settings.from_config(current_app.config)
+
+
+def optional_url(endpoint: str, **values: object) -> str | None:
+    """A link to another part's page, None while that part has no such page."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def conversation_url(match_id: int) -> str | None:
+    """The match's conversation in the love lounge."""
+    return optional_url("lounge.conversation", match_id=match_id)
+
+
+def _render(page: today.Page, status: int = 200, problem: str | None = None) -> tuple[str, int]:
+    return render_template(
+        "quickmatch/index.html",
+        page=page,
+        problem=problem,
+        profile_url=optional_url("profiles.edit"),
+    ), status
+
+
+@bp.get("/")
+@member_required
+def index() -> tuple[str, int]:
+    settings = _settings()
+    day = settings.list_day()
+    page = today.page(current_user.id, day, settings)
+    if page.prepare_now:
+        service.suggest_now(current_user.id, day, settings)
+        db.session.commit()
+        page = today.page(current_user.id, day, settings)
+    return _render(page)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _refuse(message: str, status: int) -> tuple[str, int] | tuple[Response, int]:
+    """A refused like or pass: the message and a 4xx; nothing was written."""
+    db.session.rollback()
+    if _wants_json():
+        return jsonify(error=message), status
+    settings = _settings()
+    return _render(today.page(current_user.id, settings.list_day(), settings), status, message)
+
+
+@bp.post("/<int:candidate_id>/<any(like, pass):kind>")
+@member_required
+def react(candidate_id: int, kind: str) -> Response | tuple[str, int] | tuple[Response, int]:
+    if not ReactionForm().validate_on_submit():
+        return _refuse(_("The form has expired. Reload the page and try again."), 400)
+    day = _settings().list_day()
+    try:
+        match = reactions.react(current_user.id, candidate_id, KINDS[kind], day)
+    except reactions.NotSuggested:
+        return _refuse(_("This person is not on your list for today."), 404)
+    except reactions.AlreadyAnswered as already:
+        return _refuse(today.already_message(already.kind), 409)
+    db.session.commit()
+    message, link = _done(candidate_id, KINDS[kind], match)
+    if _wants_json():
+        return jsonify(message=message, matched=match is not None, link=link)
+    flash(message, "success")
+    return redirect(url_for(".index") + (f"#match-{match.id}" if match else ""))
+
+
+def _done(candidate_id: int, kind: ReactionKind, match: Match | None) -> tuple[str, str | None]:
+    nickname = today.nickname(candidate_id)
+    if match is not None:
+        return _("It's a match! You and %(name)s like each other.", name=nickname), (
+            conversation_url(match.id)
+        )
+    if kind is ReactionKind.like:
+        return _("You liked %(name)s. If they like you too, it's a match.", name=nickname), None
+    return _("You passed on %(name)s.", name=nickname), None
+
+
+@bp.route("/meetings/<int:match_id>", methods=["GET", "POST"])
+@member_required
+def meeting(match_id: int) -> Response | tuple[str, int]:
+    question = meetings.question_for(current_user.id, match_id)
+    if question is None:
+        raise NotFound()
+    match = db.session.get(Match, match_id)
+    other = today.nickname(meetings.other_side(match, current_user.id))
+    saved = {"met": question.met and question.met.value, "rating": str(question.rating or "")}
+    form = MeetingForm(data=saved if request.method == "GET" else None)
+    if request.method == "GET":
+        return render_template("quickmatch/meeting.html", form=form, other=other), 200
+    if not form.validate_on_submit():
+        return render_template("quickmatch/meeting.html", form=form, other=other), 400
+    meetings.answer(question, *form.answer())
+    db.session.commit()
+    flash(_("Thank you. Your answer is private: %(name)s never sees it.", name=other), "success")
+    return redirect(url_for(".meeting", match_id=match_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from app.config import ConfigurationError
 
 BEAT_ENTRY = "quickmatch-daily"
+MEETINGS_BEAT_ENTRY = "quickmatch-meetings"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,18 @@ class Settings:
         """The batch's day: today's date in ``QUICKMATCH_TIMEZONE``."""
         return (now or datetime.now(self.zone)).astimezone(self.zone).date()
 
+    def list_day(self, now: datetime | None = None) -> date:
+        """The day whose lists members see now: a day's lists hold from its batch at
+        ``hour`` until the next day's (before 05:00 members still see yesterday's)."""
+        local = (now or datetime.now(self.zone)).astimezone(self.zone)
+        return (local - timedelta(hours=self.hour)).date()
+
+    def next_batch(self, now: datetime | None = None) -> datetime:
+        """When the next day's lists come: the next ``hour``:00 in the zone (aware)."""
+        local = (now or datetime.now(self.zone)).astimezone(self.zone)
+        start = local.replace(hour=self.hour, minute=0, second=0, microsecond=0)
+        return start if start > local else start + timedelta(days=1)
+
 
 class ZonedCrontab(crontab):
     """A crontab read in a zone of its own, whatever Celery's ``timezone`` is.
@@ -93,11 +106,18 @@ class ZonedCrontab(crontab):
 
 
 def init_config(config: dict[str, Any]) -> None:
-    """Check the settings and add the nightly run to ``CELERY_BEAT_SCHEDULE`` (a copy)."""
+    """Check the settings and add the nightly run and the daily "did you meet?" questions
+    to ``CELERY_BEAT_SCHEDULE`` (a copy)."""
     settings = Settings.from_config(config)
     schedule = dict(config.get("CELERY_BEAT_SCHEDULE") or {})
     schedule[BEAT_ENTRY] = {
         "task": "quickmatch.run_daily",
         "schedule": ZonedCrontab(minute=0, hour=settings.hour, zone=settings.timezone),
+    }
+    schedule[MEETINGS_BEAT_ENTRY] = {
+        "task": "quickmatch.ask_about_meetings",
+        "schedule": ZonedCrontab(
+            minute=0, hour=int(config.get("QUICKMATCH_MEETING_HOUR", 19)), zone=settings.timezone
+        ),
     }
     config["CELERY_BEAT_SCHEDULE"] = schedule

@@ -41,8 +41,9 @@ from typing import Any
 from celery import chord, shared_task
 from flask import current_app
 
+from app.db_types import utcnow
 from app.extensions import db
-from app.quickmatch import service
+from app.quickmatch import meetings, service
 from app.quickmatch.settings import Settings
 
 
@@ -86,3 +87,17 @@ def assign(shards: list[dict[str, Any]], day: str) -> dict[str, Any]:
     summary = service.assign_shards(date.fromisoformat(day), shards, _settings())
     db.session.commit()
     return summary.as_dict()
+
+
+@shared_task(name="quickmatch.ask_about_meetings", acks_late=True)
+def ask_about_meetings() -> int:
+    """Ask both sides of the matches that are due whether they met; commits. A re-run
+    asks nobody twice."""
+    config = current_app.config
+    asked = meetings.ask_due(
+        utcnow(),
+        int(config["QUICKMATCH_MEETING_AFTER_DAYS"]),
+        int(config["QUICKMATCH_MEETING_MIN_MESSAGES"]),
+    )
+    db.session.commit()
+    return asked
