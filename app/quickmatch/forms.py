@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.quickmatch.models import MeetingAnswer
@@ -20,20 +20,20 @@ class MeetingForm(FlaskForm):
     met = RadioField(
         _l("Did you meet?"),
         choices=[
-            (MeetingAnswer.yes.value, _l("Yes, we met")),
-            (MeetingAnswer.not_yet.value, _l("Not yet")),
-            (MeetingAnswer.no.value, _l("No, and we don't plan to")),
+            SelectChoice(MeetingAnswer.yes.value, _l("Yes, we met")),
+            SelectChoice(MeetingAnswer.not_yet.value, _l("Not yet")),
+            SelectChoice(MeetingAnswer.no.value, _l("No, and we don't plan to")),
         ],
         validators=[InputRequired(_l("Choose one answer."))],
     )
     rating = RadioField(
         _l("How did it go?"),
         choices=[
-            ("1", _l("1 – not well")),
-            ("2", "2"),
-            ("3", "3"),
-            ("4", "4"),
-            ("5", _l("5 – very well")),
+            SelectChoice("1", _l("1 – not well")),
+            SelectChoice("2", "2"),
+            SelectChoice("3", "3"),
+            SelectChoice("4", "4"),
+            SelectChoice("5", _l("5 – very well")),
         ],
         validators=[Optional()],
     )
