@@ -120,4 +120,5 @@ def seed_quickmatch() -> QuickMatchSeed:
     members = quickmatch_demo.add_synthetic_members(DEMO_PASSWORD)
     settings = Settings.from_config(current_app.config)
     summary = service.run(settings.today(), settings)
+    quickmatch_demo.add_today_demo(settings)  # the Today page: likes waiting, a match
     return QuickMatchSeed(profiles, members, summary)

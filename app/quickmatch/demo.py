@@ -10,14 +10,17 @@ commits and the per-user password hashing are skipped, so 150 members take secon
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select
 
 from app.accounts import passwords
 from app.accounts.models import AccountState, Role, User
+from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.models import MemberProfile
+from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.settings import Settings
 from matching import Profile
 from verification import operations, runtime
 from verification.departments import Applicant
@@ -192,3 +195,78 @@ def _id_number(index: int, profile: Profile) -> str:
     body = f"{REGIONS.get(profile.city, '330102')}{profile.birth_date:%Y%m%d}"
     body += f"{sequence:02d}{gender_digit}"
     return body + check_character(body)
+
+
+# -- Today (每日速配): likes waiting to be returned and one match -----------------------------
+
+DEMO_MEMBER = "+8613800000011"  # 思远: sign in as him to see today's page
+DEMO_MATCHED = "+8613800000012"  # 晓雯: matched with him a few days ago
+LIKES_WAITING = 2  # members on his list today who already like him
+MATCHED_DAYS_AGO = 3
+
+
+@dataclass(frozen=True)
+class TodayDemo:
+    member_id: int | None
+    likes_waiting: int  # likes of him added in this run
+    match_id: int | None
+
+
+def add_today_demo(settings: Settings) -> TodayDemo:
+    """For the demo member: the lists of the day the page shows (between midnight and
+    the batch hour that is yesterday's), likes from the first members on his list (so
+    liking one back makes a match at once) and a match with 晓雯. Idempotent. Flushes."""
+    from app.quickmatch import service  # NumPy and the matcher: load only when seeding
+
+    day = settings.list_day()
+    if not service.viewers_with_lists(day):
+        service.run(day, settings)
+    member_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))
+    matched_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MATCHED))
+    if member_id is None:
+        return TodayDemo(None, 0, None)
+    match_id = _demo_match(member_id, matched_id, day) if matched_id else None
+    return TodayDemo(member_id, _likes_waiting(member_id, day), match_id)
+
+
+def _demo_match(member_id: int, other_id: int, day: date) -> int:
+    pair = Match.between(member_id, other_id)
+    match = db.session.scalar(
+        select(Match).where(Match.user_a_id == pair.user_a_id, Match.user_b_id == pair.user_b_id)
+    )
+    if match is None:
+        pair.created_at = utcnow() - timedelta(days=MATCHED_DAYS_AGO)
+        db.session.add(pair)
+        match = pair
+    # Matched members are never suggested to each other: drop them from the day's lists.
+    row = DailySuggestion
+    db.session.execute(
+        delete(row).where(
+            row.day == day,
+            or_(
+                and_(row.viewer_id == member_id, row.candidate_id == other_id),
+                and_(row.viewer_id == other_id, row.candidate_id == member_id),
+            ),
+        )
+    )
+    db.session.flush()
+    return match.id
+
+
+def _likes_waiting(member_id: int, day: date) -> int:
+    listed = db.session.scalars(
+        select(DailySuggestion.candidate_id)
+        .where(DailySuggestion.day == day, DailySuggestion.viewer_id == member_id)
+        .order_by(DailySuggestion.rank)
+        .limit(LIKES_WAITING)
+    ).all()
+    liking = set(db.session.scalars(select(Reaction.from_id).where(Reaction.to_id == member_id)))
+    added = 0
+    for candidate_id in listed:
+        if candidate_id not in liking:
+            db.session.add(
+                Reaction(from_id=candidate_id, to_id=member_id, kind=ReactionKind.like, day=day)
+            )
+            added += 1
+    db.session.flush()
+    return added
