@@ -94,7 +94,7 @@ def react(candidate_id: int, kind: str) -> Response | tuple[str, int] | tuple[Re
     if _wants_json():
         return jsonify(message=message, matched=match is not None, link=link)
     flash(message, "success")
-    return redirect(url_for(".index") + (f"#match-{match.id}" if match else ""))
+    return redirect(link or url_for(".index"))  # a match: straight to the conversation
 
 
 def _done(candidate_id: int, kind: ReactionKind, match: Match | None) -> tuple[str, str | None]:
