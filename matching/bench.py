@@ -72,7 +72,7 @@ from matching.metrics import (
     suggestion_pairs,
 )
 from matching.synthetic import SyntheticPopulation, generate
-from matching.types import History, Profile, Suggestion
+from matching.types import DatedPairs, History, Profile, Suggestion
 
 Suggestions = Mapping[int, Sequence[Suggestion]]
 
@@ -366,16 +366,33 @@ def shown_history(
     before: History | None = None,
 ) -> History:
     """One day's suggestions as shown pairs, with the simulated likes and passes, added
-    to the history ``before``."""
+    to the history ``before``; columnar (``DatedPairs``), as the app would hand over
+    millions of pairs."""
     viewers, candidates = suggestion_pairs(suggestions)
-    shown = [(v, c, day) for v, c in zip(viewers.tolist(), candidates.tolist(), strict=True)]
-    likes, passes = population.simulate_feedback(shown, rng_seed=seed)
+    days = np.full(len(viewers), day.toordinal(), dtype=np.int32)
+    liked = population.feedback(viewers, candidates, days, rng_seed=seed)
+    shown = DatedPairs(viewers, candidates, days)
+    likes = DatedPairs(viewers[liked], candidates[liked], days[liked])
+    passes = DatedPairs(viewers[~liked], candidates[~liked], days[~liked])
     before = before or History()
+
+    def joined(old: Sequence[tuple[int, int, date]], new: DatedPairs) -> DatedPairs:
+        if not len(old):
+            return new
+        return DatedPairs.concat([_columnar(old), new])
+
     return History(
-        shown=[*before.shown, *shown],
-        likes=[*before.likes, *likes],
-        passes=[*before.passes, *passes],
+        shown=joined(before.shown, shown),
+        likes=joined(before.likes, likes),
+        passes=joined(before.passes, passes),
     )
+
+
+def _columnar(pairs: Sequence[tuple[int, int, date]]) -> DatedPairs:
+    if isinstance(pairs, DatedPairs):
+        return pairs
+    a, b, d = zip(*pairs, strict=True)
+    return DatedPairs.of(a, b, d)
 
 
 def fill(suggestions: Suggestions, members: int) -> float:

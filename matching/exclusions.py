@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from matching.columns import Columns
-from matching.types import History
+from matching.types import DatedPairs, History
 
 SHIFT = np.int64(32)
 LOW = np.int64(2**32 - 1)
@@ -34,6 +34,11 @@ def id_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows of the first two fields of each item and (if ``dated``) the ordinal of the
     third; pairs with a member not among the columns are dropped."""
+    if isinstance(items, DatedPairs):
+        a, b = columns.rows(items.from_ids), columns.rows(items.to_ids)
+        days = items.days if dated else np.zeros(len(items), dtype=np.int32)
+        known = (a >= 0) & (b >= 0)
+        return a[known], b[known], days[known]
     n = len(items)
     if not n:
         empty = np.empty(0, dtype=np.int64)

@@ -24,7 +24,7 @@ from datetime import date
 
 import numpy as np
 
-from matching.types import History, Profile, Suggestion
+from matching.types import DatedPairs, History, Profile, Suggestion
 
 Suggestions = Mapping[int, Sequence[Suggestion]]
 # (viewer_ids, candidate_ids) -> bool array: does the viewer like the candidate?
@@ -329,11 +329,16 @@ def repeats(
     viewers, candidates = suggestion_pairs(suggestions)
     if len(viewers) == 0:
         return 0
-    shown = [(v, c) for v, c, d in history.shown if 1 <= (day - d).days <= window_days]
+    if isinstance(history.shown, DatedPairs):
+        ago = day.toordinal() - history.shown.days.astype(np.int64)
+        recent = (ago >= 1) & (ago <= window_days)
+        sv, sc = history.shown.from_ids[recent], history.shown.to_ids[recent]
+    else:
+        shown = [(v, c) for v, c, d in history.shown if 1 <= (day - d).days <= window_days]
+        sv, sc = _id_arrays(shown)
     if either_direction:
-        shown += [(c, v) for v, c in shown]
+        sv, sc = np.concatenate([sv, sc]), np.concatenate([sc, sv])
     unordered = list(history.blocks) + list(history.matches)
-    sv, sc = _id_arrays(shown)
     uv, uc = _id_arrays(unordered)
     vocabulary = np.unique(np.concatenate([viewers, candidates, sv, sc, uv, uc]))
     directed, either = _pair_keys(viewers, candidates, vocabulary)

@@ -326,6 +326,28 @@ class SyntheticPopulation:
             )
         return out.reshape(shape)
 
+    def feedback(
+        self,
+        viewers: np.ndarray,
+        candidates: np.ndarray,
+        days: np.ndarray,
+        rng_seed: int = 0,
+        flip_rate: float = 0.1,
+    ) -> np.ndarray:
+        """Whether each viewer likes the candidate shown on that day (ordinal), as
+        ``simulate_feedback`` decides it, for arrays of pairs."""
+        viewers = np.asarray(viewers, dtype=np.int64)
+        candidates = np.asarray(candidates, dtype=np.int64)
+        liked = self.would_like_pairs(viewers, candidates)
+        salt = (rng_seed + 1) * 0x9E3779B1 + np.asarray(days, dtype=np.int64)
+        flipped = _uniform(self.seed, salt, viewers, candidates) < flip_rate
+        # Nobody likes themselves or someone of the gender they do not want, noise or not.
+        gender = self.columns.gender
+        wanted = (viewers != candidates) & (
+            gender[self._positions(viewers)] != gender[self._positions(candidates)]
+        )
+        return liked ^ (flipped & wanted)
+
     def simulate_feedback(
         self,
         shown: Iterable[tuple[int, int, date]],
@@ -345,15 +367,7 @@ class SyntheticPopulation:
         viewers = np.fromiter((v for v, _, _ in items), dtype=np.int64, count=len(items))
         candidates = np.fromiter((c for _, c, _ in items), dtype=np.int64, count=len(items))
         days = np.fromiter((d.toordinal() for _, _, d in items), dtype=np.int64, count=len(items))
-        liked = self.would_like_pairs(viewers, candidates)
-        salt = (rng_seed + 1) * 0x9E3779B1 + days
-        flipped = _uniform(self.seed, salt, viewers, candidates) < flip_rate
-        # Nobody likes themselves or someone of the gender they do not want, noise or not.
-        gender = self.columns.gender
-        wanted = (viewers != candidates) & (
-            gender[self._positions(viewers)] != gender[self._positions(candidates)]
-        )
-        liked ^= flipped & wanted
+        liked = self.feedback(viewers, candidates, days, rng_seed, flip_rate)
         likes = [item for item, like in zip(items, liked.tolist(), strict=True) if like]
         passes = [item for item, like in zip(items, liked.tolist(), strict=True) if not like]
         return likes, passes

@@ -345,3 +345,24 @@ def test_the_collector_is_paused_during_the_batch_and_resumed_after(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_columnar_history_gives_the_same_suggestions_as_tuples(
+    population: list[Profile], day_one: dict[int, list[Suggestion]]
+) -> None:
+    from matching.types import DatedPairs
+
+    shown = [(v, c, DAY) for v, c in pairs(day_one)]
+    likes, passes = shown[::3], shown[1::3]
+    tuples = History(shown=shown, likes=likes, passes=passes, blocks=[shown[2][:2]])
+
+    def columnar(items: list[tuple[int, int, date]]) -> DatedPairs:
+        return DatedPairs.of([a for a, _, _ in items], [b for _, b, _ in items], DAY)
+
+    arrays = replace(tuples, shown=columnar(shown), likes=columnar(likes), passes=columnar(passes))
+    assert list(arrays.shown) == shown and arrays.likes[0] == likes[0]
+    day = DAY + timedelta(1)
+    one = Matcher().fit(population, tuples).suggest(day, 5)
+    other = Matcher().fit(population, arrays).suggest(day, 5)
+    assert one == other
+    assert set(pairs(one)).isdisjoint((v, c) for v, c, _ in shown)
