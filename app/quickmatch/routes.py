@@ -77,9 +77,22 @@ def _refuse(message: str, status: int) -> tuple[str, int] | tuple[Response, int]
     return _render(today.page(current_user.id, settings.list_day(), settings), status, message)
 
 
-@bp.post("/<int:candidate_id>/<any(like, pass):kind>")
+Answered = Response | tuple[str, int] | tuple[Response, int]
+
+
+@bp.post("/<int:candidate_id>/like")
 @member_required
-def react(candidate_id: int, kind: str) -> Response | tuple[str, int] | tuple[Response, int]:
+def like(candidate_id: int) -> Answered:
+    return _react(candidate_id, "like")
+
+
+@bp.post("/<int:candidate_id>/pass", endpoint="pass")
+@member_required
+def pass_(candidate_id: int) -> Answered:
+    return _react(candidate_id, "pass")
+
+
+def _react(candidate_id: int, kind: str) -> Answered:
     if not ReactionForm().validate_on_submit():
         return _refuse(_("The form has expired. Reload the page and try again."), 400)
     day = _settings().list_day()

@@ -19,8 +19,11 @@ def members(outcome: int) -> dict[str, int]:
 
 TABLE: dict[tuple[str, str], Case] = {
     ("quickmatch.index", "GET"): Case("/today/", signed_in_only("/today/", members(200))),
-    ("quickmatch.react", "POST"): Case(
+    ("quickmatch.like", "POST"): Case(
         "/today/1/like", signed_in_only("/today/1/like", members(404))
+    ),
+    ("quickmatch.pass", "POST"): Case(
+        "/today/1/pass", signed_in_only("/today/1/pass", members(404))
     ),
     ("quickmatch.meeting", "GET"): Case(
         "/today/meetings/1", signed_in_only("/today/meetings/1", members(404))
