@@ -213,14 +213,10 @@ class TodayDemo:
 
 
 def add_today_demo(settings: Settings) -> TodayDemo:
-    """For the demo member: the lists of the day the page shows (between midnight and
-    the batch hour that is yesterday's), likes from the first members on his list (so
-    liking one back makes a match at once) and a match with 晓雯. Idempotent. Flushes."""
-    from app.quickmatch import service  # NumPy and the matcher: load only when seeding
-
-    day = settings.list_day()
-    if not service.viewers_with_lists(day):
-        service.run(day, settings)
+    """For the demo member, after today's lists are written: likes from the first
+    members on his list (so liking one back makes a match at once) and a match with
+    晓雯. Idempotent. Flushes."""
+    day = settings.today()
     member_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))
     matched_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MATCHED))
     if member_id is None:

@@ -55,7 +55,7 @@ def _render(page: today.Page, status: int = 200, problem: str | None = None) -> 
 @member_required
 def index() -> tuple[str, int]:
     settings = _settings()
-    day = settings.list_day()
+    day = settings.today()
     page = today.page(current_user.id, day, settings)
     if page.prepare_now:
         service.suggest_now(current_user.id, day, settings)
@@ -74,7 +74,7 @@ def _refuse(message: str, status: int) -> tuple[str, int] | tuple[Response, int]
     if _wants_json():
         return jsonify(error=message), status
     settings = _settings()
-    return _render(today.page(current_user.id, settings.list_day(), settings), status, message)
+    return _render(today.page(current_user.id, settings.today(), settings), status, message)
 
 
 Answered = Response | tuple[str, int] | tuple[Response, int]
@@ -95,7 +95,7 @@ def pass_(candidate_id: int) -> Answered:
 def _react(candidate_id: int, kind: str) -> Answered:
     if not ReactionForm().validate_on_submit():
         return _refuse(_("The form has expired. Reload the page and try again."), 400)
-    day = _settings().list_day()
+    day = _settings().today()
     try:
         match = reactions.react(current_user.id, candidate_id, KINDS[kind], day)
     except reactions.NotSuggested:

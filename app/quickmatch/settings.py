@@ -62,16 +62,15 @@ class Settings:
         """The batch's day: today's date in ``QUICKMATCH_TIMEZONE``."""
         return (now or datetime.now(self.zone)).astimezone(self.zone).date()
 
-    def list_day(self, now: datetime | None = None) -> date:
-        """The day whose lists members see now: a day's lists hold from its batch at
-        ``hour`` until the next day's (before 05:00 members still see yesterday's)."""
+    def batch_time(self, now: datetime | None = None) -> datetime:
+        """When today's batch runs (ran): ``hour``:00 today in the zone (aware)."""
         local = (now or datetime.now(self.zone)).astimezone(self.zone)
-        return (local - timedelta(hours=self.hour)).date()
+        return local.replace(hour=self.hour, minute=0, second=0, microsecond=0)
 
     def next_batch(self, now: datetime | None = None) -> datetime:
         """When the next day's lists come: the next ``hour``:00 in the zone (aware)."""
         local = (now or datetime.now(self.zone)).astimezone(self.zone)
-        start = local.replace(hour=self.hour, minute=0, second=0, microsecond=0)
+        start = self.batch_time(local)
         return start if start > local else start + timedelta(days=1)
 
 

@@ -37,11 +37,17 @@ class Shown:
 
 @dataclass
 class Page:
+    day: date
     has_profile: bool
     listed: int  # suggestions on the member's list for the day
     cards: list[Shown] = field(default_factory=list)
     batch_ran: bool = True
     next_batch: datetime | None = None
+
+    @property
+    def before_batch(self) -> bool:
+        """Today's batch has not started yet: the next one is today's."""
+        return self.next_batch is not None and self.next_batch.date() == self.day
 
     @property
     def prepare_now(self) -> bool:
@@ -54,10 +60,10 @@ class Page:
 
 
 def page(viewer_id: int, day: date, settings: Settings) -> Page:
-    """Today's page for the viewer (``day``: the day whose lists are shown now)."""
+    """Today's page for the viewer (``day``: today in ``QUICKMATCH_TIMEZONE``)."""
     has_profile = db.session.get(MemberProfile, viewer_id) is not None
     suggestions = _listed(viewer_id, day)
-    result = Page(has_profile, len(suggestions), next_batch=settings.next_batch())
+    result = Page(day, has_profile, len(suggestions), next_batch=settings.next_batch())
     if not suggestions:
         result.batch_ran = service.batch_ran(day)
         return result
