@@ -50,9 +50,11 @@ def react(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> M
     like makes (None otherwise, also when the two were matched already). Raises
     ``NotSuggested`` or ``AlreadyAnswered`` and then writes nothing. Flushes; the caller
     commits (which ends the pair's lock)."""
+    if not is_suggested(viewer_id, candidate_id, day):
+        raise NotSuggested(candidate_id)
     from app.safety.queries import apart  # safety imports quick match's models
 
-    if not is_suggested(viewer_id, candidate_id, day) or apart(viewer_id, candidate_id):
+    if apart(viewer_id, candidate_id):
         raise NotSuggested(candidate_id)
     lock_pair(viewer_id, candidate_id)
     _store(viewer_id, candidate_id, kind, day)
