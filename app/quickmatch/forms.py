@@ -27,7 +27,7 @@ class MeetingForm(FlaskForm):
         validators=[InputRequired(_l("Choose one answer."))],
     )
     rating = RadioField(
-        _l("How did it go?"),
+        _l("How did it go? (only if you met)"),
         choices=[
             SelectChoice("1", _l("1 – not well")),
             SelectChoice("2", "2"),
