@@ -243,6 +243,10 @@ def test_script_clients_get_json(app, client, people, viewer):
     again = client.post(f"/today/{people[1]}/like", headers={"Accept": "application/json"})
     assert again.status_code == 409
     assert again.json["error"] == "You already liked this person today."
+    stranger = client.post(f"/today/{people[5]}/like", headers={"Accept": "application/json"})
+    assert stranger.status_code == 404
+    assert stranger.json == {"error": "This person is not on your list for today."}
+    assert counts(app) == (1, 0, 0)
 
 
 def test_when_all_are_answered_see_you_tomorrow_with_the_next_batch_time(
