@@ -25,6 +25,7 @@ class AccountState(enum.StrEnum):
     verifying = "verifying"  # a verification case is open
     member = "member"  # verified by the departments
     suspended = "suspended"
+    deleted = "deleted"  # the member deleted the account: anonymised, hidden everywhere
 
 
 class CodePurpose(enum.StrEnum):
@@ -50,13 +51,16 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set while the member has withdrawn consent to matching: out of quick match.
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:
-        return self.state is not AccountState.suspended
+        return self.state not in (AccountState.suspended, AccountState.deleted)
 
     @property
     def is_admin(self) -> bool:

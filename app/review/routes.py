@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from app.accounts.models import User
 from app.audit.models import record as audit
 from app.extensions import db
+from app.privacy.operations import record_access
 from app.review import bp, labels, queries
 from app.review.forms import AuditFilterForm, DecisionForm, QueueFilterForm, choices
 from app.review.guard import admin_required
@@ -57,6 +58,7 @@ def case(case_id: int) -> str:
     found = db.get_or_404(Case, case_id)
     page = _render_case(found, DecisionForm(formdata=None))
     audit("case.view", "case", case_id, actor_id=current_user.id)
+    record_access(current_user.id, found.user_id, "verification review")
     db.session.commit()
     return page
 
