@@ -174,6 +174,7 @@ class Config:
     VERIFICATION_RETRY_BACKOFF_MAX = 60.0
     CONSENT_WORDING_VERSION = "2026-11"
     RATELIMIT_APPLY = "5 per day"
+    RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"  # per member
 
     # Quick match (每日速配), the nightly batch; see app/quickmatch/tasks.py. Its beat
     # entry ("quickmatch-daily") is added from these by ``quickmatch_beat_entry``.
@@ -310,6 +311,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "CELERY_VISIBILITY_TIMEOUT": float,
     "CELERY_TASK_DEFAULT_QUEUE": str,
     "RATELIMIT_APPLY": str,
+    "RATELIMIT_LOUNGE_SEND": str,
     "QUICKMATCH_K": int,
     "QUICKMATCH_REPEAT_WINDOW_DAYS": int,
     "QUICKMATCH_HOUR": int,

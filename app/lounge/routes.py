@@ -1,3 +1,184 @@
-"""Routes of lounge (being built)."""
+"""Love lounge (爱情会客厅): the matches list, one conversation, sending, the poll and
+unmatching.
 
-from app.lounge import bp  # noqa: F401
+Thin: ``operations`` holds the rules, the view commits once. Sending is a plain POST
+form; ``static/js/lounge.js`` polls ``messages.json`` for new messages and backs off
+when the conversation is idle (without JavaScript, the page has a refresh link).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse_many
+from werkzeug.wrappers import Response
+
+from app.db_types import utcnow
+from app.extensions import db, limiter
+from app.lounge import bp, operations
+from app.lounge.forms import MessageForm, UnmatchForm
+from app.quickmatch.models import Match
+from app.verify.guard import member_required
+
+
+def _cards(user_ids: list[int]) -> dict:
+    from app.profiles.public import public_cards  # profiles' public view of a member
+
+    return public_cards(user_ids)
+
+
+def _partner_card(match: Match):
+    partner_id = operations.partner_of(match, current_user.id)
+    return _cards([partner_id]).get(partner_id)
+
+
+def _cursor(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        return -1
+    return int(value)
+
+
+def _within_send_limits(member_id: int) -> bool:
+    """Count one message against the member's sending limits; False when over."""
+    if not limiter.enabled:
+        return True
+    items = parse_many(current_app.config["RATELIMIT_LOUNGE_SEND"])
+    key = ("lounge-send", str(member_id))
+    if not all(limiter.limiter.test(item, *key) for item in items):
+        return False
+    for item in items:
+        limiter.limiter.hit(item, *key)
+    return True
+
+
+def _conversation(
+    match: Match, form: MessageForm | None = None, status: int = 200, problem: str | None = None
+) -> tuple[str, int]:
+    before = _cursor("before")
+    if before == -1:
+        before = None
+    messages, earlier = operations.page_of(match, before)
+    return render_template(
+        "lounge/conversation.html",
+        match=match,
+        partner=_partner_card(match),
+        messages=messages,
+        earlier=earlier,
+        paged=before is not None,
+        read_id=operations.last_read_id(messages, current_user.id),
+        form=form or MessageForm(formdata=None),
+        open=operations.is_open(match),
+        problem=problem,
+    ), status
+
+
+@bp.get("/")
+@member_required
+def index() -> str:
+    entries = operations.matches_of(current_user.id)
+    cards = _cards([e.partner_id for e in entries])
+    return render_template(
+        "lounge/index.html", entries=entries, cards=cards, preview=operations.preview
+    )
+
+
+@bp.get("/<int:match_id>")
+@member_required
+def conversation(match_id: int) -> tuple[str, int]:
+    match = operations.match_for(current_user.id, match_id)
+    operations.mark_read(match, current_user.id, utcnow())
+    db.session.commit()
+    return _conversation(match)
+
+
+@bp.post("/<int:match_id>/messages")
+@member_required
+def send(match_id: int) -> Response | tuple[str, int]:
+    match = operations.match_for(current_user.id, match_id)
+    form = MessageForm()
+    if not form.validate():
+        return _conversation(match, form, 400)
+    if not operations.is_open(match):
+        return _conversation(match, form, 409, _("This conversation has ended."))
+    if not _within_send_limits(current_user.id):
+        problem = _("You are sending messages very fast. Please wait a little and send again.")
+        return _conversation(match, form, 429, problem)
+    try:
+        operations.send(match, current_user.id, form.body.data, utcnow())
+    except operations.Apart:
+        db.session.rollback()
+        return _conversation(match, form, 403, _("You cannot send messages to this member."))
+    except operations.Closed:
+        db.session.rollback()
+        return _conversation(match, form, 409, _("This conversation has ended."))
+    db.session.commit()
+    return redirect(url_for("lounge.conversation", match_id=match.id, _anchor="latest"))
+
+
+@bp.get("/<int:match_id>/messages.json")
+@member_required
+def messages_json(match_id: int) -> Response | tuple[Response, int]:
+    match = operations.match_for(current_user.id, match_id)
+    after = _cursor("after")
+    if after is None or after == -1:
+        return jsonify(error=_("Give the id of the last message you have.")), 400
+    messages = operations.newer_than(match, after)
+    operations.mark_read(match, current_user.id, utcnow())
+    db.session.commit()
+    page = [operations.as_json(m, current_user.id) for m in messages]
+    recent, _earlier = operations.page_of(match)
+    return jsonify(
+        messages=page,
+        read_id=operations.last_read_id(recent, current_user.id),
+        open=operations.is_open(match),
+    )
+
+
+@bp.route("/<int:match_id>/unmatch", methods=["GET", "POST"])
+@member_required
+def unmatch(match_id: int) -> Response | tuple[str, int]:
+    match = operations.match_for(current_user.id, match_id)
+    form = UnmatchForm()
+    partner = _partner_card(match)
+    if match.ended_at is not None:
+        return render_template(
+            "lounge/unmatch.html", match=match, partner=partner, form=form, ended=True
+        ), 409 if request.method == "POST" else 200
+    if request.method == "GET":
+        return render_template("lounge/unmatch.html", match=match, partner=partner, form=form), 200
+    if not form.validate():
+        return render_template("lounge/unmatch.html", match=match, partner=partner, form=form), 400
+    operations.unmatch(match, current_user.id, utcnow())
+    db.session.commit()
+    flash(_("You are no longer matched. The conversation is closed."), "success")
+    return redirect(url_for("lounge.index"))
+
+
+def warning_texts(reasons: list[str]) -> list[str]:
+    """The receiver's warning for each fraud reason."""
+    texts = {
+        "money": _(
+            "This message asks for money or a transfer. Queqiao will never ask you to "
+            "send money; never transfer money to someone you have not met."
+        ),
+        "investment": _(
+            "This message talks about investments or quick profits. Scammers build trust "
+            "and then offer sure-win investments: do not invest on a match's advice."
+        ),
+        "other_app": _(
+            "This message asks you to move to another app. Queqiao will never ask you to "
+            "leave; scammers move you where we cannot protect you."
+        ),
+        "link": _(
+            "This message contains a link or a QR code. Do not open links or scan codes "
+            "from people you have not met."
+        ),
+    }
+    return [texts[r] for r in reasons if r in texts]
+
+
+bp.add_app_template_global(warning_texts, "lounge_warnings")

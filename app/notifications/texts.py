@@ -98,6 +98,24 @@ def _did_you_meet(params: dict) -> Shown:
     )
 
 
+def _new_message(params: dict) -> Shown:
+    match_id = params.get("match_id")
+    link = url_for("lounge.conversation", match_id=match_id) if isinstance(match_id, int) else None
+    return Shown(
+        _("%(name)s sent you a message in the love lounge.", name=_other_nickname(params)),
+        link=link,
+        link_text=_("Read it"),
+    )
+
+
+def _match_ended(params: dict) -> Shown:
+    return Shown(
+        _("One of your matches has ended. The conversation is closed."),
+        link=url_for("lounge.index"),
+        link_text=_("Love lounge"),
+    )
+
+
 KINDS = {
     "verification.approved": _approved,
     "verification.rejected": _rejected,
@@ -105,6 +123,8 @@ KINDS = {
     "verification.access_lost": _access_lost,
     "new_match": _new_match,
     "did_you_meet": _did_you_meet,
+    "new_message": _new_message,
+    "match_ended": _match_ended,
 }
 
 

@@ -98,6 +98,9 @@ class Match(db.Model):
     user_a_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     user_b_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Unmatched (解除配对): when, and by which side; the conversation is closed for both.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     @classmethod
     def between(cls, one_id: int, other_id: int) -> Match:

@@ -1,0 +1,28 @@
+"""The lounge's forms: a message, and the confirmation of an unmatch."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import ValidationError
+
+MAX_LENGTH = 1000
+
+
+def _strip(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your message"), filters=[_strip])
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Write a message before sending."))
+        if len(field.data) > MAX_LENGTH:
+            raise ValidationError(_l("A message can be at most %(n)d characters.", n=MAX_LENGTH))
+
+
+class UnmatchForm(FlaskForm):
+    """Only the CSRF token: the confirmation page is the step that asks."""

@@ -1,0 +1,49 @@
+// Love lounge: new messages appear without reloading. Polls messages.json after the
+// last message shown, quickly while the talk is lively, backing off when idle.
+(function () {
+  "use strict";
+  var list = document.getElementById("messages");
+  if (!list || list.dataset.live !== "yes" || !window.fetch) return;
+  var after = parseInt(list.dataset.after, 10) || 0;
+  var delay = 3000, slowest = 60000;
+
+  function add(m) {
+    var item = document.createElement("li");
+    item.className = "lounge-message " + (m.mine ? "mine" : "theirs");
+    item.dataset.id = m.id;
+    var body = document.createElement("p");
+    body.className = "lounge-body";
+    body.textContent = m.body;
+    item.appendChild(body);
+    if (m.warnings.length) {
+      var box = document.createElement("div");
+      box.className = "lounge-warning";
+      box.setAttribute("role", "note");
+      box.textContent = list.dataset.warning || "";
+      item.appendChild(box);
+    }
+    list.appendChild(item);
+  }
+
+  function poll() {
+    fetch(list.dataset.poll + "?after=" + after, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { delay = slowest; return; }
+        if (data.messages.length) {
+          data.messages.forEach(add);
+          after = data.messages[data.messages.length - 1].id;
+          delay = 3000;
+        } else {
+          delay = Math.min(delay * 2, slowest);
+        }
+        if (!data.open) delay = 0;
+      })
+      .catch(function () { delay = slowest; })
+      .then(function () { if (delay) window.setTimeout(poll, delay); });
+  }
+  window.setTimeout(poll, delay);
+})();
