@@ -58,6 +58,32 @@ def apart(a_id: int, b_id: int) -> bool:
     return safety_apart(a_id, b_id)
 
 
+@dataclass(frozen=True)
+class _Card:
+    """Stand-in for profiles' ``PublicCard`` until that part lands: nickname only."""
+
+    user_id: int
+    nickname: str
+    photo_url: str | None = None
+    deleted: bool = False
+
+
+def cards(user_ids: list[int]) -> dict[int, Any]:
+    """Profiles' public cards of the members (never a real name)."""
+    try:
+        from app.profiles.public import public_cards
+    except ImportError:  # pragma: no cover - profiles (helper A) not merged yet
+        from app.profiles.models import MemberProfile
+
+        rows = db.session.execute(
+            select(MemberProfile.user_id, MemberProfile.nickname).where(
+                MemberProfile.user_id.in_(user_ids)
+            )
+        )
+        return {user_id: _Card(user_id, nickname) for user_id, nickname in rows}
+    return public_cards(user_ids)
+
+
 def partner_of(match: Match, member_id: int) -> int:
     return match.user_b_id if match.user_a_id == member_id else match.user_a_id
 

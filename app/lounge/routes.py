@@ -23,9 +23,7 @@ from app.verify.guard import member_required
 
 
 def _cards(user_ids: list[int]) -> dict:
-    from app.profiles.public import public_cards  # profiles' public view of a member
-
-    return public_cards(user_ids)
+    return operations.cards(user_ids)
 
 
 def _partner_card(match: Match):
