@@ -1,9 +1,32 @@
-"""Privacy operations: the access log. Operations flush; the route or task commits."""
+"""Privacy operations: the access log, what is stored, export, consent, deletion.
+
+Operations flush; the route or task commits. Models of other parts are imported inside
+the functions that need them, so a part that is not there yet only leaves a gap.
+
+Deletion keeps the rows the law or the other member needs: the match rows (the other
+side sees "deleted user"), the verification case's decision and checks (with the
+encrypted real name and ID number erased), and the audit entries. The member's own
+messages are deleted; the partner's messages in the same conversation stay, they are
+the partner's data.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+
+from app.accounts.models import AccountState, Role, User, new_session_token
+from app.audit.models import record as audit
+from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.models import PURPOSE_MAX, PersonalDataAccess
+from verification import runtime
+from verification.models import Case, Check, VerifiedFact
 
 
 def record_access(viewer_id: int, subject_id: int, purpose: str) -> None:
@@ -23,4 +46,254 @@ def record_access(viewer_id: int, subject_id: int, purpose: str) -> None:
             viewer_id=viewer_id, subject_id=subject_id, purpose=purpose[:PURPOSE_MAX]
         )
     )
+    db.session.flush()
+
+
+def access_log(user_id: int) -> list[dict[str, Any]]:
+    """Who opened this member's personal data, newest first (only this member's)."""
+    from app.profiles.models import MemberProfile
+
+    rows = db.session.execute(
+        select(PersonalDataAccess, User.role, MemberProfile.nickname)
+        .join(User, User.id == PersonalDataAccess.viewer_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
+        .where(PersonalDataAccess.subject_id == user_id)
+        .order_by(PersonalDataAccess.at.desc(), PersonalDataAccess.id.desc())
+    ).all()
+    return [
+        {
+            "at": entry.at,
+            "role": role.value if isinstance(role, Role) else str(role),
+            "viewer": nickname or f"#{entry.viewer_id}",
+            "purpose": entry.purpose,
+        }
+        for entry, role, nickname in rows
+    ]
+
+
+def _count(query: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _optional(module: str, name: str) -> Any:
+    """A model of another part, or None while that part is not there yet."""
+    try:
+        return getattr(__import__(module, fromlist=[name]), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _cases(user_id: int) -> list[Case]:
+    return list(db.session.scalars(select(Case).where(Case.user_id == user_id).order_by(Case.id)))
+
+
+def summary(user: User) -> dict[str, Any]:
+    """What Queqiao stores about ``user``, by category: values (masked) or counts."""
+    from app.notifications.models import Notification
+    from app.profiles.models import MemberProfile
+    from app.quickmatch.models import DailySuggestion, Match, Reaction
+
+    cases = _cases(user.id)
+    consents = [consent for case in cases for consent in case.consents]
+    suggestions = select(DailySuggestion).where(DailySuggestion.viewer_id == user.id)
+    data: dict[str, Any] = {
+        "account": {
+            "phone": user.masked_phone,
+            "created_at": user.created_at,
+            "last_login_at": user.last_login_at,
+            "consent_withdrawn_at": user.consent_withdrawn_at,
+        },
+        "cases": cases,
+        "profile": db.session.get(MemberProfile, user.id),
+        "consents": sorted(consents, key=lambda c: c.given_at),
+        "counts": {
+            "suggestions": _count(suggestions),
+            "suggestion_days": _count(
+                select(DailySuggestion.day).where(DailySuggestion.viewer_id == user.id).distinct()
+            ),
+            "reactions": _count(select(Reaction).where(Reaction.from_id == user.id)),
+            "matches": _count(
+                select(Match).where(or_(Match.user_a_id == user.id, Match.user_b_id == user.id))
+            ),
+            "notifications": _count(select(Notification).where(Notification.user_id == user.id)),
+        },
+        "access_log": access_log(user.id),
+    }
+    photo = _optional("app.profiles.models", "MemberPhoto")
+    if photo is not None:
+        data["counts"]["photos"] = _count(select(photo).where(photo.user_id == user.id))
+    message = _optional("app.lounge.models", "Message")
+    if message is not None:
+        data["counts"]["messages_sent"] = _count(
+            select(message).where(message.sender_id == user.id)
+        )
+    report = _optional("app.safety.models", "Report")
+    if report is not None and hasattr(report, "reporter_id"):
+        data["counts"]["reports_filed"] = _count(
+            select(report).where(report.reporter_id == user.id)
+        )
+        data["counts"]["reports_received"] = _count(
+            select(report).where(report.reported_id == user.id)
+        )
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, str)):
+        return value.value
+    return value
+
+
+def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        column.key: _plain(getattr(obj, column.key))
+        for column in obj.__table__.columns
+        if column.key not in skip
+    }
+
+
+def export(user: User) -> dict[str, Any]:
+    """Everything stored about ``user``, in full, for their own download.
+
+    The real name and ID number are decrypted here (they are the member's own data);
+    they are never logged.
+    """
+    from app.notifications.models import Notification
+    from app.profiles.models import MemberProfile
+    from app.quickmatch.models import DailySuggestion, Match, MeetingFeedback, Reaction
+
+    protector = runtime.protector()
+    cases = []
+    for case in _cases(user.id):
+        row = _row(case, skip=("name_encrypted", "id_number_encrypted", "id_number_index"))
+        row["real_name"] = protector.decrypt(case.name_encrypted) if case.name_encrypted else None
+        row["id_number"] = (
+            protector.decrypt(case.id_number_encrypted) if case.id_number_encrypted else None
+        )
+        row["checks"] = [_row(check) for check in case.checks]
+        row["consents"] = [_row(consent) for consent in case.consents]
+        cases.append(row)
+    profile = db.session.get(MemberProfile, user.id)
+    matches = list(
+        db.session.scalars(
+            select(Match).where(or_(Match.user_a_id == user.id, Match.user_b_id == user.id))
+        )
+    )
+
+    def rows(model: Any, *conditions: Any) -> list[dict[str, Any]]:
+        return [_row(obj) for obj in db.session.scalars(select(model).where(*conditions))]
+
+    data: dict[str, Any] = {
+        "exported_at": utcnow().isoformat(),
+        "account": _row(user, skip=("password_hash", "session_token")),
+        "verification_cases": cases,
+        "verified_facts": rows(VerifiedFact, VerifiedFact.user_id == user.id),
+        "profile": _row(profile) if profile is not None else None,
+        "suggestions": rows(DailySuggestion, DailySuggestion.viewer_id == user.id),
+        "reactions": rows(Reaction, Reaction.from_id == user.id),
+        "matches": [_row(match) for match in matches],
+        "meeting_feedback": rows(MeetingFeedback, MeetingFeedback.member_id == user.id),
+        "notifications": rows(Notification, Notification.user_id == user.id),
+        "access_log": [{**entry, "at": entry["at"].isoformat()} for entry in access_log(user.id)],
+    }
+    photo = _optional("app.profiles.models", "MemberPhoto")
+    if photo is not None:
+        data["photos"] = rows(photo, photo.user_id == user.id)
+    message = _optional("app.lounge.models", "Message")
+    if message is not None and matches:
+        data["messages"] = rows(message, message.match_id.in_([m.id for m in matches]))
+    report = _optional("app.safety.models", "Report")
+    if report is not None and hasattr(report, "reporter_id"):
+        data["reports_filed"] = rows(report, report.reporter_id == user.id)
+    return data
+
+
+def withdraw_consent(user: User) -> bool:
+    """Stop matching and processing: out of quick match until consent is given again."""
+    if user.consent_withdrawn_at is not None:
+        return False
+    user.consent_withdrawn_at = utcnow()
+    audit("consent.withdrawn", "user", user.id, actor_id=user.id)
+    db.session.flush()
+    return True
+
+
+def give_consent(user: User) -> bool:
+    """Consent again after a withdrawal: back in quick match from the next batch."""
+    if user.consent_withdrawn_at is None:
+        return False
+    user.consent_withdrawn_at = None
+    audit("consent.given", "user", user.id, actor_id=user.id)
+    db.session.flush()
+    return True
+
+
+def _remove_photo_files(photos: list[Any]) -> None:
+    folder = current_app.config.get("PHOTO_DIR")
+    if not folder:
+        return
+    for photo in photos:
+        for attribute in ("filename", "file_name", "path", "stored_name"):
+            name = getattr(photo, attribute, None)
+            if isinstance(name, str) and name:
+                path = os.path.join(folder, os.path.basename(name))
+                if os.path.isfile(path):
+                    os.remove(path)
+
+
+def delete_account(user: User) -> None:
+    """Delete the member's personal data and anonymise the account. Flushes."""
+    from app.notifications.models import Notification
+    from app.profiles.models import MemberProfile
+    from app.quickmatch.models import Block, DailySuggestion, MeetingFeedback, Reaction
+
+    uid = user.id
+    photo = _optional("app.profiles.models", "MemberPhoto")
+    if photo is not None:
+        photos = list(db.session.scalars(select(photo).where(photo.user_id == uid)))
+        _remove_photo_files(photos)
+        db.session.execute(delete(photo).where(photo.user_id == uid))
+    message = _optional("app.lounge.models", "Message")
+    if message is not None:
+        db.session.execute(delete(message).where(message.sender_id == uid))
+    for statement in (
+        delete(MemberProfile).where(MemberProfile.user_id == uid),
+        delete(DailySuggestion).where(
+            or_(DailySuggestion.viewer_id == uid, DailySuggestion.candidate_id == uid)
+        ),
+        delete(Reaction).where(or_(Reaction.from_id == uid, Reaction.to_id == uid)),
+        delete(Block).where(or_(Block.blocker_id == uid, Block.blocked_id == uid)),
+        delete(MeetingFeedback).where(MeetingFeedback.member_id == uid),
+        delete(Notification).where(Notification.user_id == uid),
+        delete(PersonalDataAccess).where(PersonalDataAccess.subject_id == uid),
+    ):
+        db.session.execute(statement)
+    for case in _cases(uid):
+        case.name_encrypted = ""
+        case.id_number_encrypted = ""
+        case.id_number_index = ""
+        case.name_masked = ""
+        case.id_number_masked = ""
+    db.session.execute(
+        Check.__table__.update()
+        .where(Check.case_id.in_(select(Case.id).where(Case.user_id == uid)))
+        .values(facts={})
+    )
+    db.session.execute(
+        VerifiedFact.__table__.update().where(VerifiedFact.user_id == uid).values(facts={})
+    )
+    # Consent rows stay: when consent was given is part of the record.
+    user.phone = f"x{uid}"  # a tombstone: the number can register again
+    user.password_hash = "!" + secrets.token_hex(16)  # never a valid hash
+    user.session_token = new_session_token()  # every session ends
+    user.state = AccountState.deleted
+    user.deleted_at = utcnow()
+    user.last_login_at = None
+    user.locale = None
+    user.consent_withdrawn_at = None
+    audit("account.deleted", "user", uid, actor_id=uid)
     db.session.flush()

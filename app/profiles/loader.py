@@ -31,7 +31,7 @@ def verified_members() -> Select:
     return (
         select(User.id)
         .join(Case, and_(Case.user_id == User.id, Case.state == CaseState.approved))
-        .where(User.state == AccountState.member)
+        .where(User.state == AccountState.member, User.consent_withdrawn_at.is_(None))
     )
 
 
@@ -58,7 +58,7 @@ def _profile_rows(user_ids: Iterable[int] | None) -> Select:
                 VerifiedFact.department == Department.education,
             ),
         )
-        .where(User.state == AccountState.member)
+        .where(User.state == AccountState.member, User.consent_withdrawn_at.is_(None))
         .order_by(MemberProfile.user_id, Case.id)
     )
     if user_ids is not None:
