@@ -25,22 +25,26 @@ plain ``{viewer: [Suggestion]}`` mapping) applies the global cap. A viewer's can
 do not depend on the sharding, so the result equals a single-process run. Nothing here
 imports Flask: plain data in, plain data out.
 
-Measured with ``python -m matching.bench`` (synthetic population, seed 0, K=10; this
-2-core machine, other work running beside it at times). Day 2 has day 1 as history,
-with simulated feedback, and uses the learned score (chosen on the hold-out)::
+Measured with ``python -m matching.bench --users N --day 2025-06-15`` (synthetic
+population, seed 0, K=10; this 2-core Intel Xeon machine, 23.6 GB). Day 1 has no
+history; day 2 has day 1 shown, with simulated feedback (one day of feedback: the
+hand-set score); day 3 has both days and uses the learned score (trained on day 1's
+feedback, chosen on day 2's)::
 
-                          100,000 members          1,000,000 members
-    day 1 fit + suggest   17.3 s, 1.0 GB peak RSS  250 s, 7.1 GB
-    day 2 (learned)       25-31 s, 1.5 GB          363 s, 12.2 GB
-    precision@10          0.404 (random 0.083,     0.431 (random 0.082,
-                          kNN cosine 0.102)        kNN cosine 0.128, sampled)
-    violations, repeats   0, 0                     0, 0
-    exposure Gini         0.295                    0.300
-    coverage              100 %                    100 %
+                          100,000 members             1,000,000 members
+    day 1 fit + suggest   15.6 s, 0.9 GB peak RSS     253 s, 7.1 GB
+    day 2                 17.0 s, 1.2 GB              397 s, 9.4 GB
+    day 3 (learned)       30.1 s, 1.6 GB (*)          313 s, 12.8 GB
+    precision@10, day 1   0.404 (random 0.083,        0.431 (random 0.082,
+                          kNN cosine 0.104)           kNN cosine 0.127, sampled)
+    violations, repeats   0, 0                        0, 0
+    exposure Gini         0.295                       0.300
+    coverage              100 %                       100 % (estimated)
 
-Peak RSS includes the population and, on day 2, the previous day's suggestions and
-history the benchmark holds. Day 2 at 100,000 members is close to the 30 s target: it
-was 24.9 s with the machine otherwise idle and 30.7 s with other work running.
+(*) with other work on the machine (load average 2.5); 23-27 s when it was otherwise
+idle. Peak RSS includes the population and the history the benchmark holds. The
+figures are in the benchmark's JSON (``--save``), with each day's CPU time and the
+machine's load average before and after.
 """
 
 from __future__ import annotations

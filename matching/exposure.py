@@ -77,8 +77,7 @@ def assign_capped(
     starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
     ends = np.r_[starts[1:], n]
     viewer_of = np.repeat(np.arange(len(starts)), ends - starts)
-    _, cand = np.unique(c, return_inverse=True)
-    cand = cand.ravel()
+    cand = _dense_index(c)
     load = np.zeros(int(cand.max()) + 1, dtype=np.int64)
     if shown_before is not None:
         load[cand] = np.asarray(shown_before, dtype=np.int64)[order]
@@ -100,6 +99,21 @@ def assign_capped(
     _cover(chosen, viewer_of, cand, s, load, filled)
     picked = np.flatnonzero(chosen)
     return order[picked]
+
+
+def _dense_index(ids: np.ndarray) -> np.ndarray:
+    """A small non-negative index per id (equal ids, equal index): the offset from the
+    smallest id when the ids span a range not much larger than their count (member ids
+    from a database do), else their rank among the distinct ids. The offset costs one
+    subtraction; ``np.unique(..., return_inverse=True)`` costs 1.5 s on the 4 million
+    candidate pairs of 100,000 members."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    low = int(ids.min())
+    if int(ids.max()) - low <= 4 * len(ids) + 1024:
+        return np.asarray(ids, dtype=np.int64) - low
+    _, index = np.unique(ids, return_inverse=True)
+    return index.ravel()
 
 
 def _cover(

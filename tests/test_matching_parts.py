@@ -163,3 +163,13 @@ def test_columns_rows_find_dense_and_sparse_ids(ids: list[int]) -> None:
     found = columns.rows(np.array(asked, dtype=np.int64))
     assert columns.ids[found[: len(ids)]].tolist() == ids
     assert found[len(ids) :].tolist() == [-1] * 5
+
+
+def test_assign_capped_gives_the_same_pairs_for_sparse_candidate_ids() -> None:
+    rng = np.random.default_rng(3)
+    viewers = np.repeat(np.arange(50), 8)
+    candidates = rng.integers(100, 130, len(viewers))
+    scores = rng.random(len(viewers))
+    dense = assign_capped(viewers, candidates, scores, k=3, cap=4)
+    sparse = assign_capped(viewers, candidates * 10**9, scores, k=3, cap=4)
+    assert dense.tolist() == sparse.tolist()
