@@ -121,4 +121,10 @@ def seed_quickmatch() -> QuickMatchSeed:
     settings = Settings.from_config(current_app.config)
     summary = service.run(settings.today(), settings)
     quickmatch_demo.add_today_demo(settings)  # the Today page: likes waiting, a match
+    from app.lounge.demo import add_lounge_demo
+
+    add_lounge_demo()  # the love lounge: two conversations, one with a flagged message
+    from app.privacy.demo import add_privacy_demo
+
+    add_privacy_demo()  # My data: the administrator's review in the access log
     return QuickMatchSeed(profiles, members, summary)

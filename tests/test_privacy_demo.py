@@ -1,0 +1,30 @@
+"""``flask demo seed``: the demo member's access log shows the administrator's review."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.demo import DEMO_PASSWORD
+from app.extensions import db
+from app.privacy.models import PersonalDataAccess
+from app.quickmatch.demo import DEMO_MEMBER
+
+
+def test_demo_member_sees_the_administrators_review(app_factory):
+    app = app_factory()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0  # idempotent
+    with app.app_context():
+        member_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))
+        entries = db.session.scalars(
+            select(PersonalDataAccess).where(PersonalDataAccess.subject_id == member_id)
+        ).all()
+    assert [e.purpose for e in entries] == ["verification review"]
+    client = app.test_client()
+    signin = client.post("/account/signin", data={"phone": DEMO_MEMBER, "password": DEMO_PASSWORD})
+    assert signin.status_code == 302
+    response = client.get("/me/data/", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count('data-testid="access"') == 1
