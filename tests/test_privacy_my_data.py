@@ -253,3 +253,21 @@ def test_deleted_member_is_a_deleted_user_to_the_other_side(app, client, pair):
     with app.test_request_context():
         card = public.public_card(member_id)
         assert card is None or card.deleted
+
+
+def test_messages_exported_and_only_own_deleted(app, client, pair):
+    lounge = pytest.importorskip("app.lounge.models")
+    member_id, other_id = pair
+    match_id = _populate(app, member_id, other_id)
+    with app.app_context():
+        db.session.add(lounge.Message(match_id=match_id, sender_id=member_id, body="周六见"))
+        db.session.add(lounge.Message(match_id=match_id, sender_id=other_id, body="好的"))
+        db.session.commit()
+    sign_in(client, member_id, app)
+    data = json.loads(client.post("/me/data/export").get_data(as_text=True))
+    assert sorted(m["body"] for m in data["messages"]) == ["周六见", "好的"]
+    assert "Messages sent" in client.get("/me/data/").get_data(as_text=True)
+    client.post("/me/data/delete", data={"password": PASSWORD, "confirm": "删除"})
+    with app.app_context():
+        bodies = db.session.scalars(select(lounge.Message.body)).all()
+    assert bodies == ["好的"]  # the partner's message is the partner's data
