@@ -58,6 +58,7 @@ def test_a_like_back_makes_a_match_and_notifies_both(app, client, pair):
     assert matches(app) == [tuple(sorted(pair))]
     with app.app_context():
         match_id = db.session.scalar(select(Match.id))
+    assert response.headers["Location"] == f"/lounge/{match_id}"  # straight to the chat
     assert notifications(app) == sorted(
         [
             (one, "new_match", {"match_id": match_id, "other_id": other}),
@@ -75,8 +76,8 @@ def test_the_new_match_notification_names_the_other_side_by_nickname(app, pair):
         db.session.commit()
         note = db.session.scalar(select(Notification).where(Notification.user_id == one))
         shown = show(note)
+        assert shown.link == f"/lounge/{match.id}"
     assert f"会员{other}" in shown.text
-    assert match is not None
 
 
 def test_a_like_and_a_pass_make_no_match(app, pair):
