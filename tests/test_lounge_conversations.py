@@ -363,3 +363,23 @@ def test_the_notification_links_to_the_conversation(app, client, trio):
     with app.test_request_context():
         shown = show(notes(app, two, "new_message")[0])
     assert f"会员{one}" in shown.text and shown.link == f"/lounge/{match_id}"
+
+
+def test_a_partner_who_deleted_the_account_shows_as_deleted_user(app, client, trio):
+    from app.accounts.models import AccountState, User
+    from app.profiles.models import MemberProfile
+
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "再见")
+    with app.app_context():
+        db.session.get(User, two).state = AccountState.deleted  # deletion anonymises:
+        db.session.delete(db.session.get(MemberProfile, two))  # the profile goes too
+        db.session.commit()
+    sign_in(app, client, one)
+    listing = client.get("/lounge/").get_data(as_text=True)
+    assert "deleted user" in listing and f"会员{two}" not in listing
+    page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
+    assert "This conversation has ended" in page and "再见" in page
+    response = client.post(f"/lounge/{match_id}/messages", data={"body": "你还在吗"})
+    assert response.status_code == 409 and message_count(app) == 1
