@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from app.accounts.models import AccountState, User
 from app.extensions import db
+from app.profiles.models import MemberProfile
 from app.profiles.public import PublicCard, public_card, public_cards
+from app.profiles.vocabulary import TAGS
+from tests.factories import PASSWORD
 from tests.quickmatch_helpers import add_members, population
 from verification.models import Case
 
@@ -48,3 +51,66 @@ def test_rendered_card_never_shows_real_name_or_id_number(app):
         assert f"会员{member_id}" in html
         assert "测试" not in html and "测*" not in html
         assert case.id_number_masked not in html and "test-" not in html
+
+
+def _sign_in(app, client, member_id):
+    with app.app_context():
+        phone = db.session.get(User, member_id).phone
+    response = client.post("/account/signin", data={"phone": phone, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def _profile(app, member_id):
+    with app.app_context():
+        db.session.expire_all()
+        profile = db.session.get(MemberProfile, member_id)
+        return profile.nickname, profile.tags, profile.bio, profile.city
+
+
+GOOD = {"nickname": "  小雨  ", "city": "杭州", "height_cm": "165", "tags": [], "bio": "爱生活"}
+
+
+def test_edit_saves_trimmed_nickname_and_tags(app, client):
+    (member_id,) = add_members(app, population(1, seed=6))
+    _sign_in(app, client, member_id)
+    tags = list(TAGS[:2])
+    response = client.post("/profile/edit", data={**GOOD, "tags": tags})
+    assert response.status_code == 302
+    assert _profile(app, member_id) == ("小雨", tags, "爱生活", "杭州")
+    page = client.get("/profile/").get_data(as_text=True)
+    assert "小雨" in page and "测试" not in page and "3301**" not in page
+
+
+def test_bad_inputs_are_refused_and_nothing_changes(app, client):
+    (member_id,) = add_members(app, population(1, seed=8))
+    _sign_in(app, client, member_id)
+    before = _profile(app, member_id)
+    cases = [
+        ({"bio": "长" * 501}, "The bio has at most 500 characters."),
+        ({"tags": ["not-a-tag"]}, "Choose interests from the list."),
+        ({"tags": list(TAGS[:9])}, "Choose at most 8 interests."),
+        ({"nickname": "x" * 21}, "A nickname has at most 20 characters."),
+        ({"nickname": "   "}, "Enter a nickname."),
+        ({"height_cm": "300"}, "Height is between 140 and 210 cm."),
+    ]
+    for change, message in cases:
+        response = client.post("/profile/edit", data={**GOOD, **change})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, change
+        assert message in html
+        assert _profile(app, member_id) == before
+    response = client.post("/profile/edit", data={**GOOD, "bio": "长" * 501})
+    assert "长" * 501 in response.get_data(as_text=True)  # the text is kept in the form
+
+
+def test_forged_verified_field_is_ignored(app, client):
+    (member_id,) = add_members(app, population(1, seed=9))
+    _sign_in(app, client, member_id)
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.user_id == member_id))
+        born, gender = case.birth_date, case.gender
+    forged = {**GOOD, "birth_date": "1950-01-01", "gender": "X", "age": "99", "degree": "doctorate"}
+    assert client.post("/profile/edit", data=forged).status_code == 302
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.user_id == member_id))
+        assert (case.birth_date, case.gender) == (born, gender)
