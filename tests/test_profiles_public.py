@@ -114,3 +114,39 @@ def test_forged_verified_field_is_ignored(app, client):
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.user_id == member_id))
         assert (case.birth_date, case.gender) == (born, gender)
+
+
+def _preferences(app, member_id):
+    with app.app_context():
+        db.session.expire_all()
+        p = db.session.get(MemberProfile, member_id)
+        return (p.wants_gender, p.age_min, p.age_max, p.cities, p.min_education, p.height_min)
+
+
+PREFS = {"wants_gender": "F", "age_min": "25", "age_max": "35", "min_education": "3"}
+
+
+def test_preferences_are_saved(app, client):
+    (member_id,) = add_members(app, population(1, seed=10))
+    _sign_in(app, client, member_id)
+    assert client.get("/profile/preferences").status_code == 200
+    data = {**PREFS, "cities": ["杭州", "宁波"], "height_min": "160", "height_max": "180"}
+    assert client.post("/profile/preferences", data=data).status_code == 302
+    assert _preferences(app, member_id) == ("F", 25, 35, ["杭州", "宁波"], 3, 160)
+
+
+def test_bad_preferences_are_refused_per_field(app, client):
+    (member_id,) = add_members(app, population(1, seed=11))
+    _sign_in(app, client, member_id)
+    before = _preferences(app, member_id)
+    cases = [
+        ({"age_min": "40", "age_max": "30"}, "The oldest age cannot be below the youngest."),
+        ({"age_min": "17"}, "Enter an age from 18 to 60."),
+        ({"height_min": "180", "height_max": "170"}, "The tallest height cannot be below"),
+        ({"cities": ["Atlantis"]}, "Choose cities from the list."),
+    ]
+    for change, message in cases:
+        response = client.post("/profile/preferences", data={**PREFS, **change})
+        assert response.status_code == 400, change
+        assert message in response.get_data(as_text=True)
+        assert _preferences(app, member_id) == before

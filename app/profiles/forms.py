@@ -64,3 +64,71 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Choose interests from the list."))
         if len(field.data or []) > MAX_TAGS:
             raise ValidationError(_l("Choose at most 8 interests."))
+
+
+DEGREE_CHOICES = [
+    SelectChoice("", _l("Any")),
+    SelectChoice("1", _l("High school")),
+    SelectChoice("2", _l("Associate degree")),
+    SelectChoice("3", _l("Bachelor's degree")),
+    SelectChoice("4", _l("Master's degree")),
+    SelectChoice("5", _l("Doctorate")),
+]
+
+
+class PreferencesForm(FlaskForm):
+    """Mirrors ``MemberProfile``'s check constraints, with a message per field."""
+
+    wants_gender = SelectField(
+        _l("I am looking for"),
+        choices=[SelectChoice("F", _l("A woman")), SelectChoice("M", _l("A man"))],
+    )
+    age_min = IntegerField(
+        _l("Youngest age"),
+        validators=[
+            DataRequired(_l("Enter an age from 18 to 60.")),
+            NumberRange(18, 60, _l("Enter an age from 18 to 60.")),
+        ],
+    )
+    age_max = IntegerField(
+        _l("Oldest age"),
+        validators=[
+            DataRequired(_l("Enter an age from 18 to 60.")),
+            NumberRange(18, 60, _l("Enter an age from 18 to 60.")),
+        ],
+    )
+    cities = SelectMultipleField(
+        _l("Cities (none chosen: any city)"),
+        choices=[SelectChoice(city, city) for city in CITIES],
+        validate_choice=False,
+    )
+    min_education = SelectField(_l("Lowest degree"), choices=DEGREE_CHOICES)
+    height_min = IntegerField(
+        _l("Shortest height (cm)"),
+        validators=[
+            Optional(),
+            NumberRange(HEIGHT_MIN, HEIGHT_MAX, _l("Height is between 140 and 210 cm.")),
+        ],
+    )
+    height_max = IntegerField(
+        _l("Tallest height (cm)"),
+        validators=[
+            Optional(),
+            NumberRange(HEIGHT_MIN, HEIGHT_MAX, _l("Height is between 140 and 210 cm.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_age_max(self, field: IntegerField) -> None:
+        lowest, highest = self.age_min.data, field.data
+        if lowest is not None and highest is not None and highest < lowest:
+            raise ValidationError(_l("The oldest age cannot be below the youngest."))
+
+    def validate_height_max(self, field: IntegerField) -> None:
+        lowest, highest = self.height_min.data, field.data
+        if lowest is not None and highest is not None and highest < lowest:
+            raise ValidationError(_l("The tallest height cannot be below the shortest."))
+
+    def validate_cities(self, field: SelectMultipleField) -> None:
+        if any(city not in CITIES for city in field.data or []):
+            raise ValidationError(_l("Choose cities from the list."))

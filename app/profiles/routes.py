@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.profiles import bp
-from app.profiles.forms import ProfileForm
+from app.profiles.forms import PreferencesForm, ProfileForm
 from app.profiles.models import MemberProfile
 from app.profiles.public import public_card
 from app.verify.guard import member_required
@@ -44,3 +44,28 @@ def edit() -> str | Response | tuple[str, int]:
         return redirect(url_for("profiles.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("profiles/edit.html", form=form), status
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@member_required
+def preferences() -> str | Response | tuple[str, int]:
+    profile = db.session.get(MemberProfile, current_user.id)
+    if profile is None:
+        flash(_("Fill in your profile first."), "info")
+        return redirect(url_for("profiles.edit"))
+    form = PreferencesForm(obj=profile)
+    if not form.is_submitted():
+        form.min_education.data = str(profile.min_education or "")
+    if form.validate_on_submit():
+        profile.wants_gender = form.wants_gender.data
+        profile.age_min = form.age_min.data
+        profile.age_max = form.age_max.data
+        profile.cities = list(dict.fromkeys(form.cities.data or []))
+        profile.min_education = int(form.min_education.data) if form.min_education.data else None
+        profile.height_min = form.height_min.data
+        profile.height_max = form.height_max.data
+        db.session.commit()
+        flash(_("Your preferences are saved."), "success")
+        return redirect(url_for("profiles.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("profiles/preferences.html", form=form), status

@@ -1,4 +1,7 @@
-"""Profiles: the member's own profile page and its edit form."""
+"""Profiles: the member's own profile page, its edit form and the preferences.
+
+The table's "member" has no profile: preferences send it to fill in the profile first.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,14 @@ def members(outcome: int) -> dict[str, int]:
     return {**GATE, **dict.fromkeys(MEMBERS, outcome)}
 
 
+def _case(path: str, outcome: int, **data: str) -> Case:
+    return Case(path, signed_in_only(path, members(outcome)), data=data)
+
+
 TABLE: dict[tuple[str, str], Case] = {
-    ("profiles.index", "GET"): Case("/profile/", signed_in_only("/profile/", members(200))),
-    ("profiles.edit", "GET"): Case("/profile/edit", signed_in_only("/profile/edit", members(200))),
-    ("profiles.edit", "POST"): Case(
-        "/profile/edit", signed_in_only("/profile/edit", members(400)), data={"nickname": ""}
-    ),
+    ("profiles.index", "GET"): _case("/profile/", 200),
+    ("profiles.edit", "GET"): _case("/profile/edit", 200),
+    ("profiles.edit", "POST"): _case("/profile/edit", 400, nickname=""),
+    ("profiles.preferences", "GET"): _case("/profile/preferences", 302),
+    ("profiles.preferences", "POST"): _case("/profile/preferences", 302, age_min="30"),
 }
