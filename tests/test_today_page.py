@@ -425,3 +425,4 @@ def test_a_member_without_a_profile_is_asked_for_one(app, client):
     login_as(app, client, "member")
     page = client.get("/today/").get_data(as_text=True)
     assert "Fill in your profile first" in page
+    assert 'href="/profile/edit"' in page
