@@ -12,7 +12,7 @@ from app.extensions import db
 from app.profiles.models import MemberProfile
 from app.profiles.public import PublicCard, public_card, public_cards
 from app.profiles.vocabulary import TAGS
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, login_as
 from tests.quickmatch_helpers import add_members, population
 from verification.models import Case
 
@@ -150,3 +150,13 @@ def test_bad_preferences_are_refused_per_field(app, client):
         assert response.status_code == 400, change
         assert message in response.get_data(as_text=True)
         assert _preferences(app, member_id) == before
+
+
+def test_preferences_without_a_profile_ask_for_the_profile_first(app, client):
+    member_id = login_as(app, client, "member").id
+    message = "Fill in your profile first"
+    assert message in client.get("/profile/preferences").get_data(as_text=True)
+    response = client.post("/profile/preferences", data=PREFS)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(MemberProfile, member_id) is None

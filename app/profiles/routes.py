@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -50,9 +50,9 @@ def edit() -> str | Response | tuple[str, int]:
 @member_required
 def preferences() -> str | Response | tuple[str, int]:
     profile = db.session.get(MemberProfile, current_user.id)
-    if profile is None:
-        flash(_("Fill in your profile first."), "info")
-        return redirect(url_for("profiles.edit"))
+    if profile is None:  # preferences live on the profile row: nothing to save them on
+        status = 400 if request.method == "POST" else 200
+        return render_template("profiles/preferences.html", form=None), status
     form = PreferencesForm(obj=profile)
     if not form.is_submitted():
         form.min_education.data = str(profile.min_education or "")
