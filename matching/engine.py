@@ -32,19 +32,19 @@ hand-set score); day 3 has both days and uses the learned score (trained on day 
 feedback, chosen on day 2's)::
 
                           100,000 members             1,000,000 members
-    day 1 fit + suggest   15.6 s, 0.9 GB peak RSS     253 s, 7.1 GB
-    day 2                 17.0 s, 1.2 GB              397 s, 9.4 GB
-    day 3 (learned)       30.1 s, 1.6 GB (*)          313 s, 12.8 GB
+    day 1 fit + suggest   17.9 s, 1.0 GB peak RSS     253 s, 7.1 GB
+    day 2                 18.7 s, 1.2 GB              397 s, 9.4 GB
+    day 3 (learned)       23.4 s, 1.6 GB              313 s, 12.8 GB
     precision@10, day 1   0.404 (random 0.083,        0.431 (random 0.082,
                           kNN cosine 0.104)           kNN cosine 0.127, sampled)
     violations, repeats   0, 0                        0, 0
     exposure Gini         0.295                       0.300
     coverage              100 %                       100 % (estimated)
 
-(*) with other work on the machine (load average 2.5); 23-27 s when it was otherwise
-idle. Peak RSS includes the population and the history the benchmark holds. The
-figures are in the benchmark's JSON (``--save``), with each day's CPU time and the
-machine's load average before and after.
+Other work shared the machine (load average 1.5-3.5): an earlier 100,000 run with
+heavier load took 30.1 s on day 3. Peak RSS includes the population and the history
+the benchmark holds. The JSON (``--save``) has each day's CPU time and the machine's
+load average before and after.
 """
 
 from __future__ import annotations
