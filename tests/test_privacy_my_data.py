@@ -21,6 +21,12 @@ from tests.quickmatch_helpers import add_members, population
 from verification.models import Case
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """These tests read the English source strings: English is the default here."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+
+
 def sign_in(client, user_id: int, app) -> None:
     with app.app_context():
         phone = db.session.get(User, user_id).phone

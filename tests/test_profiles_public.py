@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
@@ -15,6 +16,12 @@ from app.profiles.vocabulary import TAGS
 from tests.factories import PASSWORD, login_as
 from tests.quickmatch_helpers import add_members, population
 from verification.models import Case
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """These tests read the English source strings: English is the default here."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
 
 
 def test_card_holds_profile_age_and_degree_badge(app):
