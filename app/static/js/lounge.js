@@ -15,6 +15,16 @@
     body.className = "lounge-body";
     body.textContent = m.body;
     item.appendChild(body);
+    if (m.created_at) {
+      // The same "YYYY-MM-DD HH:MM" line the page renders for the messages it shows.
+      var meta = document.createElement("p");
+      meta.className = "lounge-meta";
+      var time = document.createElement("time");
+      time.dateTime = m.created_at;
+      time.textContent = m.created_at.slice(0, 16).replace("T", " ");
+      meta.appendChild(time);
+      item.appendChild(meta);
+    }
     if (m.warnings.length) {
       var box = document.createElement("div");
       box.className = "lounge-warning";
