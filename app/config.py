@@ -100,6 +100,11 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    # Profile photos: where the re-encoded files live (default <instance>/photos) and
+    # the largest upload accepted.
+    PHOTO_DIR: str | None = None
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
 
     # Forms
@@ -175,6 +180,7 @@ class Config:
     CONSENT_WORDING_VERSION = "2026-11"
     RATELIMIT_APPLY = "5 per day"
     RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"  # per member
+    RATELIMIT_REPORT = "10 per day"  # reports filed, per member
 
     # Quick match (每日速配), the nightly batch; see app/quickmatch/tasks.py. Its beat
     # entry ("quickmatch-daily") is added from these by ``quickmatch_beat_entry``.
@@ -312,6 +318,9 @@ _ENVIRONMENT: dict[str, Callable] = {
     "CELERY_TASK_DEFAULT_QUEUE": str,
     "RATELIMIT_APPLY": str,
     "RATELIMIT_LOUNGE_SEND": str,
+    "RATELIMIT_REPORT": str,
+    "PHOTO_DIR": str,
+    "PHOTO_MAX_BYTES": int,
     "QUICKMATCH_K": int,
     "QUICKMATCH_REPEAT_WINDOW_DAYS": int,
     "QUICKMATCH_HOUR": int,

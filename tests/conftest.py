@@ -5,6 +5,7 @@ runner per test; every table emptied after each test."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
     _drop_postgres_database(base, name)
 
 
+# Photos written by tests go to one folder per test process, not under instance/.
+TEST_PHOTO_DIR = os.path.join(tempfile.gettempdir(), f"queqiao-test-photos-{os.getpid()}")
+
+
 def make_test_app(database_url: str, **overrides: object) -> Flask:
     config = {
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -77,6 +82,7 @@ def make_test_app(database_url: str, **overrides: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "PHOTO_DIR": TEST_PHOTO_DIR,
     }
     config.update(overrides)
     return create_app(config)

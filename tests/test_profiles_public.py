@@ -167,3 +167,48 @@ def test_preferences_without_a_profile_ask_for_the_profile_first(app, client):
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(MemberProfile, member_id) is None
+
+
+def _values(app, member_id):
+    with app.app_context():
+        db.session.expire_all()
+        profile = db.session.get(MemberProfile, member_id)
+        return dict(profile.answers), dict(profile.answer_importance)
+
+
+def test_values_questionnaire_saves_answers_and_skips(app, client):
+    (member_id,) = add_members(app, population(1, seed=12))
+    _sign_in(app, client, member_id)
+    page = client.get("/profile/values").get_data(as_text=True)
+    assert "Do you want children one day?" in page
+    data = {"answer_kids": "5", "importance_kids": "3", "answer_smoking": "1"}
+    data["importance_smoking"] = "2"
+    for key in ("city_move", "saving", "family_time", "pets", "religion_importance"):
+        data[f"answer_{key}"] = ""  # skipped
+        data[f"importance_{key}"] = "1"
+    data |= {"answer_career_first": "", "importance_career_first": "0"}
+    assert client.post("/profile/values", data=data).status_code == 302
+    assert _values(app, member_id) == ({"kids": 5, "smoking": 1}, {"kids": 3, "smoking": 2})
+    # The page shows what was saved.
+    page = client.get("/profile/values").get_data(as_text=True)
+    assert '<option selected value="5">' in page
+
+
+def test_values_forged_choices_are_refused_and_nothing_changes(app, client):
+    (member_id,) = add_members(app, population(1, seed=13))
+    _sign_in(app, client, member_id)
+    before = _values(app, member_id)
+    for forged in ({"answer_kids": "9"}, {"importance_kids": "7"}, {"answer_kids": "x"}):
+        response = client.post("/profile/values", data=forged)
+        assert response.status_code == 400, forged
+        assert "Not a valid choice" in response.get_data(as_text=True)
+        assert _values(app, member_id) == before
+
+
+def test_values_without_a_profile_ask_for_the_profile_first(app, client):
+    member_id = login_as(app, client, "member").id
+    response = client.post("/profile/values", data={"answer_kids": "3"})
+    assert response.status_code == 400
+    assert "Fill in your profile first" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(MemberProfile, member_id) is None

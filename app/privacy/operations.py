@@ -12,12 +12,10 @@ the partner's data.
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from app.accounts.models import AccountState, Role, User, new_session_token
@@ -135,6 +133,9 @@ def summary(user: User) -> dict[str, Any]:
         data["counts"]["reports_received"] = _count(
             select(report).where(report.reported_id == user.id)
         )
+    appeal = _optional("app.safety.models", "Appeal")
+    if appeal is not None:
+        data["counts"]["appeals"] = _count(select(appeal).where(appeal.member_id == user.id))
     return data
 
 
@@ -208,8 +209,45 @@ def export(user: User) -> dict[str, Any]:
         data["messages"] = rows(message, message.match_id.in_([m.id for m in matches]))
     report = _optional("app.safety.models", "Report")
     if report is not None and hasattr(report, "reporter_id"):
-        data["reports_filed"] = rows(report, report.reporter_id == user.id)
+        data.update(_safety_export(user.id))
     return data
+
+
+def _safety_export(user_id: int) -> dict[str, Any]:
+    """Reports the member made (what they wrote and the evidence kept; whether it was
+    handled, not how), reports about them only as far as their outcome (never who
+    reported, the note or the evidence), and the appeals they wrote."""
+    from app.safety.models import Appeal, Report, ReportState
+
+    filed = db.session.scalars(
+        select(Report).where(Report.reporter_id == user_id).order_by(Report.id)
+    )
+    about = db.session.scalars(
+        select(Report).where(Report.reported_id == user_id).order_by(Report.id)
+    )
+    appeals = db.session.scalars(
+        select(Appeal).where(Appeal.member_id == user_id).order_by(Appeal.id)
+    )
+    return {
+        "reports_filed": [
+            {
+                **_row(r, skip=("reporter_id", "decided_by_id", "decided_at", "decision_reason")),
+                "state": "open" if r.state is ReportState.open else "handled",
+            }
+            for r in filed
+        ],
+        "reports_about_me": [
+            {
+                "id": r.id,
+                "created_at": _plain(r.created_at),
+                "outcome": r.state.value,
+                "decided_at": _plain(r.decided_at),
+                "statement_of_reasons": r.decision_reason if r.state.acted_on else None,
+            }
+            for r in about
+        ],
+        "appeals": [_row(a, skip=("decided_by_id",)) for a in appeals],
+    }
 
 
 def withdraw_consent(user: User) -> bool:
@@ -233,16 +271,10 @@ def give_consent(user: User) -> bool:
 
 
 def _remove_photo_files(photos: list[Any]) -> None:
-    folder = current_app.config.get("PHOTO_DIR")
-    if not folder:
-        return
+    from app.profiles.photos import remove_files
+
     for photo in photos:
-        for attribute in ("filename", "file_name", "path", "stored_name"):
-            name = getattr(photo, attribute, None)
-            if isinstance(name, str) and name:
-                path = os.path.join(folder, os.path.basename(name))
-                if os.path.isfile(path):
-                    os.remove(path)
+        remove_files(photo)
 
 
 def delete_account(user: User) -> None:

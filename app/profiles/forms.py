@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     IntegerField,
     SelectChoice,
@@ -16,7 +17,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.profiles.vocabulary import BIO_MAX, CITIES, HEIGHT_MAX, HEIGHT_MIN, MAX_TAGS, TAGS
+from app.profiles.vocabulary import (
+    BIO_MAX,
+    CITIES,
+    HEIGHT_MAX,
+    HEIGHT_MIN,
+    MAX_TAGS,
+    QUESTIONS,
+    TAGS,
+)
 
 
 def _strip(value: str | None) -> str | None:
@@ -132,3 +141,82 @@ class PreferencesForm(FlaskForm):
     def validate_cities(self, field: SelectMultipleField) -> None:
         if any(city not in CITIES for city in field.data or []):
             raise ValidationError(_l("Choose cities from the list."))
+
+
+class PhotoForm(FlaskForm):
+    """One photo file; what it holds is checked by decoding it (``app.profiles.photos``)."""
+
+    photo = FileField(
+        _l("Photo (JPEG, PNG or WebP, up to 5 MB)"),
+        validators=[FileRequired(_l("Choose a photo to upload."))],
+    )
+    submit = SubmitField(_l("Upload"))
+
+
+# The values questionnaire's questions in the source language; keys and the Chinese
+# wording are ``matching.synthetic.QUESTIONS``.
+QUESTION_TEXT = {
+    "kids": _l("Do you want children one day?"),
+    "city_move": _l("Would you move to another city for your partner?"),
+    "saving": _l("Are you someone who cares about saving money?"),
+    "family_time": _l("Does time with your family matter to you?"),
+    "pets": _l("Would you like to have pets at home?"),
+    "smoking": _l("Could you accept a partner who smokes?"),
+    "religion_importance": _l("Is religious faith important in your life?"),
+    "career_first": _l("Right now, would you put your career before a relationship?"),
+}
+ANSWER_CHOICES = [
+    SelectChoice("", _l("Skip this question")),
+    SelectChoice("1", _l("1 · Not at all")),
+    SelectChoice("2", _l("2 · Rather not")),
+    SelectChoice("3", _l("3 · Neutral")),
+    SelectChoice("4", _l("4 · Rather yes")),
+    SelectChoice("5", _l("5 · Very much")),
+]
+IMPORTANCE_CHOICES = [
+    SelectChoice("0", _l("Does not matter to me")),
+    SelectChoice("1", _l("Matters a little")),
+    SelectChoice("2", _l("Matters")),
+    SelectChoice("3", _l("Matters a lot")),
+]
+
+
+class ValuesForm(FlaskForm):
+    """The values questionnaire: per question an answer (or none) and its importance.
+
+    The fields are ``answer_<key>`` and ``importance_<key>`` for each key of
+    ``QUESTIONS``; choices are validated, so a forged value is a form error.
+    """
+
+    submit = SubmitField(_l("Save"))
+
+    def questions(self) -> list[tuple[str, SelectField, SelectField]]:
+        return [(key, self["answer_" + key], self["importance_" + key]) for key in QUESTIONS]
+
+    def answers(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The answered questions and their importance, as the profile stores them."""
+        answers: dict[str, int] = {}
+        importance: dict[str, int] = {}
+        for key, answer, weight in self.questions():
+            if answer.data:
+                answers[key] = int(answer.data)
+                importance[key] = int(weight.data)
+        return answers, importance
+
+    def fill(self, answers: dict[str, int], importance: dict[str, int]) -> None:
+        for key, answer, weight in self.questions():
+            answer.data = str(answers[key]) if key in answers else ""
+            weight.data = str(importance.get(key, 1))
+
+
+for _key in QUESTIONS:
+    setattr(
+        ValuesForm,
+        "answer_" + _key,
+        SelectField(QUESTION_TEXT.get(_key, _key), choices=ANSWER_CHOICES),
+    )
+    setattr(
+        ValuesForm,
+        "importance_" + _key,
+        SelectField(_l("How much it matters to you"), choices=IMPORTANCE_CHOICES, default="1"),
+    )

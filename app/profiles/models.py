@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import UTCDateTime, utcnow
@@ -79,3 +79,26 @@ class MemberProfile(db.Model):
             height_min=profile.height_min,
             height_max=profile.height_max,
         )
+
+
+class MemberPhoto(db.Model):
+    """One photo of a member, as we re-encoded it (never the uploaded bytes).
+
+    ``token`` names the files under ``PHOTO_DIR`` (``<token>.jpg`` and
+    ``<token>-thumb.jpg``) and the URLs that serve them; it is random, so a photo's
+    address says nothing about its owner. The main photo is the one on the card.
+    """
+
+    __tablename__ = "member_photo"
+    __table_args__ = (Index("ix_member_photo_user_main", "user_id", "is_main"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    width: Mapped[int] = mapped_column(SmallInteger)
+    height: Mapped[int] = mapped_column(SmallInteger)
+    is_main: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MemberPhoto {self.id} of {self.user_id}>"

@@ -1,18 +1,22 @@
-"""The member's own profile page and its edit form."""
+"""The member's own profile page, its edit forms (profile, values, preferences) and photos."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from app.extensions import db
-from app.profiles import bp
-from app.profiles.forms import PreferencesForm, ProfileForm
-from app.profiles.models import MemberProfile
+from app.profiles import bp, photos
+from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
+from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.public import public_card
+from app.safety.queries import apart
 from app.verify.guard import member_required
+
+PHOTO_CACHE_SECONDS = 7 * 24 * 3600  # a token's bytes never change
 
 
 @bp.get("/")
@@ -69,3 +73,109 @@ def preferences() -> str | Response | tuple[str, int]:
         return redirect(url_for("profiles.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("profiles/preferences.html", form=form), status
+
+
+@bp.route("/values", methods=["GET", "POST"])
+@member_required
+def values() -> str | Response | tuple[str, int]:
+    """The values questionnaire (价值观问卷): every question may be skipped."""
+    profile = db.session.get(MemberProfile, current_user.id)
+    if profile is None:  # answers live on the profile row
+        status = 400 if request.method == "POST" else 200
+        return render_template("profiles/values.html", form=None), status
+    form = ValuesForm()
+    if not form.is_submitted():
+        form.fill(profile.answers or {}, profile.answer_importance or {})
+    if form.validate_on_submit():
+        profile.answers, profile.answer_importance = form.answers()
+        db.session.commit()
+        flash(_("Your answers are saved."), "success")
+        return redirect(url_for("profiles.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("profiles/values.html", form=form), status
+
+
+def _own_photo(photo_id: int) -> MemberPhoto:
+    """The member's own photo; anyone else's, like a missing one, is a 404."""
+    photo = db.session.get(MemberPhoto, photo_id)
+    if photo is None or photo.user_id != current_user.id:
+        abort(404)
+    return photo
+
+
+def _photos_page(form: PhotoForm, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "profiles/photos.html",
+        form=form,
+        photos=photos.photos_of(current_user.id),
+        max_photos=photos.MAX_PHOTOS,
+        photo_url=photos.url,
+    )
+    return page, status
+
+
+@bp.get("/photos")
+@member_required
+def photo_list() -> tuple[str, int]:
+    return _photos_page(PhotoForm(formdata=None))
+
+
+@bp.post("/photos")
+@member_required
+def photo_upload() -> Response | tuple[str, int]:
+    try:
+        form = PhotoForm()
+    except RequestEntityTooLarge:  # beyond MAX_CONTENT_LENGTH: the body was not read
+        form = PhotoForm(formdata=None)
+        form.photo.errors = [str(photos.TOO_LARGE)]
+        return _photos_page(form, 413)
+    if not form.validate_on_submit():
+        return _photos_page(form, 400)
+    try:
+        photos.add(current_user.id, form.photo.data.stream)
+    except photos.PhotoRefused as refused:
+        db.session.rollback()
+        form.photo.errors = [str(refused.message)]
+        return _photos_page(form, 413 if refused.message is photos.TOO_LARGE else 400)
+    db.session.commit()
+    flash(_("Your photo is added."), "success")
+    return redirect(url_for("profiles.photo_list"))
+
+
+@bp.post("/photos/<int:photo_id>/delete")
+@member_required
+def photo_delete(photo_id: int) -> Response:
+    photos.delete(_own_photo(photo_id))
+    db.session.commit()
+    flash(_("The photo is deleted."), "success")
+    return redirect(url_for("profiles.photo_list"))
+
+
+@bp.post("/photos/<int:photo_id>/main")
+@member_required
+def photo_main(photo_id: int) -> Response:
+    photos.make_main(_own_photo(photo_id))
+    db.session.commit()
+    flash(_("This photo is now on your card."), "success")
+    return redirect(url_for("profiles.photo_list"))
+
+
+@bp.get("/photos/<token>/<any(full, thumb):variant>.jpg")
+@member_required
+def photo_file(token: str, variant: str) -> Response:
+    """A photo's bytes, for members who may see its owner (and administrators)."""
+    photo = db.session.scalar(db.select(MemberPhoto).where(MemberPhoto.token == token))
+    if photo is None:
+        abort(404)
+    if not current_user.is_admin and apart(current_user.id, photo.user_id):
+        abort(404)
+    path = photos.file_path(photo.token, variant)
+    try:
+        response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True)
+    except FileNotFoundError:
+        abort(404)
+    response.cache_control.private = True
+    response.cache_control.public = False
+    response.cache_control.max_age = PHOTO_CACHE_SECONDS
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
