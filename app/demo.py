@@ -118,6 +118,9 @@ def seed_quickmatch() -> QuickMatchSeed:
 
     profiles = quickmatch_demo.add_demo_profiles()
     members = quickmatch_demo.add_synthetic_members(DEMO_PASSWORD)
+    from app.profiles.demo import add_demo_photos
+
+    add_demo_photos()  # drawn avatars through the real upload path
     settings = Settings.from_config(current_app.config)
     summary = service.run(settings.today(), settings)
     quickmatch_demo.add_today_demo(settings)  # the Today page: likes waiting, a match

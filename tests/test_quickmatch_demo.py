@@ -106,3 +106,23 @@ def test_seeding_again_adds_nobody_and_keeps_todays_lists(seeded):
     assert suggestion_rows(app) == rows
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == users
+
+
+def test_most_demo_members_have_a_photo_through_the_upload_path(seeded):
+    from PIL import Image
+
+    from app.profiles import photos
+    from app.profiles.models import MemberPhoto
+
+    app, _ = seeded
+    with app.test_request_context():
+        profiles = db.session.scalar(select(func.count()).select_from(MemberProfile))
+        rows = list(db.session.scalars(select(MemberPhoto)))
+        assert 0.8 * profiles <= len(rows) < profiles  # some are left without one
+        assert all(row.is_main for row in rows)
+        with Image.open(photos.file_path(rows[0].token, photos.THUMB)) as thumb:
+            assert thumb.format == "JPEG" and thumb.size == (photos.THUMB_SIDE,) * 2
+    # Seeding again adds none.
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MemberPhoto)) == len(rows)
