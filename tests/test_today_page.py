@@ -28,10 +28,10 @@ from tests.quickmatch_helpers import add_members, population
 
 # -- stand-ins for the other parts' contracts ------------------------------------------------
 #
-# Helper A's public cards (app/profiles/public.py, profiles/_card.html) and helper D's
-# kept_apart/apart (app/safety/queries.py) are built in parallel with this part. Until
-# their modules are in the tree these tests use the smallest stand-ins that honour the
-# contracts; as soon as a module exists, the real one is used and the stand-in is unused.
+# Helper A's public cards (app/profiles/public.py, profiles/_card.html) are built in
+# parallel with this part. Until that module is in the tree these tests use the smallest
+# stand-in that honours the contract; once it exists, the real one is used. (Safety's
+# kept_apart/apart is in the tree: its stand-in is gone.)
 
 CARD_MACRO = (
     "{% macro card(c, heading_level=2) %}<article class='card'>"
@@ -81,23 +81,6 @@ def _public_cards_stand_in() -> types.ModuleType:
     return module
 
 
-def _safety_stand_in() -> types.ModuleType:
-    def kept_apart(user_id: int) -> set[int]:
-        blocks = db.session.execute(
-            select(Block.blocker_id, Block.blocked_id).where(
-                (Block.blocker_id == user_id) | (Block.blocked_id == user_id)
-            )
-        )
-        apart = {b if a == user_id else a for a, b in blocks}
-        suspended = select(User.id).where(User.state == AccountState.suspended)
-        return apart | set(db.session.scalars(suspended))
-
-    module = types.ModuleType("app.safety.queries")
-    module.kept_apart = kept_apart
-    module.apart = lambda a, b: b in kept_apart(a) or a in kept_apart(b)
-    return module
-
-
 @pytest.fixture(autouse=True)
 def other_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The stand-ins above, only for modules not in the tree yet."""
@@ -110,8 +93,6 @@ def other_parts(monkeypatch: pytest.MonkeyPatch) -> None:
             return ChoiceLoader([original(self), macro])
 
         monkeypatch.setattr(Flask, "create_global_jinja_loader", loader)
-    if _missing("app.safety.queries"):
-        monkeypatch.setitem(sys.modules, "app.safety.queries", _safety_stand_in())
 
 
 REASONS = [

@@ -180,6 +180,12 @@ def signin() -> Response | tuple[str, int] | str:
         return render_template("accounts/signin.html", form=form), 401
     if not user.is_active:
         form.phone.errors.append(_("This account is suspended. Contact the service desk."))
+        form.phone.errors.append(
+            _(
+                "To appeal, open the link in the text message we sent you when the account "
+                "was suspended (valid for 30 days)."
+            )
+        )
         return render_template("accounts/signin.html", form=form), 403
     db.session.commit()
     login_user(user, remember=form.remember.data)

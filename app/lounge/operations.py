@@ -243,7 +243,8 @@ def _unread_notifications(user_id: int, match_id: int) -> list[Notification]:
 
 def send(match: Match, sender_id: int, body: str, now: datetime) -> Message:
     """Write a message (already trimmed and checked for length), flagged by the fraud
-    rules, and tell the partner (one unread notification per conversation). Raises
+    rules (a flagged one goes into the open fraud-filter report about the sender), and
+    tell the partner (one unread notification per conversation). Raises
     ``Closed`` or ``Apart`` and writes nothing when the message may not be sent."""
     partner_id = partner_of(match, sender_id)
     if apart(sender_id, partner_id) and not _deleted(partner_id):
@@ -263,6 +264,11 @@ def send(match: Match, sender_id: int, body: str, now: datetime) -> Message:
     if not _unread_notifications(partner_id, match.id):
         notify(partner_id, NEW_MESSAGE, match_id=match.id, other_id=sender_id)
     db.session.flush()
+    if message.flagged:
+        # Flagged messages land in the administrators' reports queue.
+        from app.safety.operations import record_flagged_message
+
+        record_flagged_message(sender_id, partner_id, message.id)
     return message
 
 
