@@ -46,7 +46,10 @@ def portrait(tmp_path: Path) -> Path:
 
 
 def test_member_edits_profile_uploads_photo_and_answers_values(
-    page: Page, live_server: str, built_apps, tmp_path: Path
+    page: Page,
+    live_server: str,
+    built_apps,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ):
     (app,) = built_apps
     (member,) = add_members(app, population(1, seed=21))
