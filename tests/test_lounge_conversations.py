@@ -383,3 +383,13 @@ def test_a_partner_who_deleted_the_account_shows_as_deleted_user(app, client, tr
     assert "This conversation has ended" in page and "再见" in page
     response = client.post(f"/lounge/{match_id}/messages", data={"body": "你还在吗"})
     assert response.status_code == 409 and message_count(app) == 1
+
+
+def test_message_times_are_shown_in_the_service_time_zone(app, client, trio):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "晚上好")  # 12:01 UTC
+    sign_in(app, client, one)
+    page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
+    assert ">2026-11-20 20:01</time>" in page  # Asia/Shanghai, UTC+8
+    assert 'data-timezone="Asia/Shanghai"' in page  # the poll script shows new ones alike

@@ -6,6 +6,17 @@
   if (!list || list.dataset.live !== "yes" || !window.fetch) return;
   var after = parseInt(list.dataset.after, 10) || 0;
   var delay = 3000, slowest = 60000;
+  var zone = list.dataset.timezone || "Asia/Shanghai";
+
+  // "YYYY-MM-DD HH:MM" in the service's time zone, as the page renders the others.
+  function shown(iso) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit"
+    }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+  }
 
   function add(m) {
     var item = document.createElement("li");
@@ -16,12 +27,11 @@
     body.textContent = m.body;
     item.appendChild(body);
     if (m.created_at) {
-      // The same "YYYY-MM-DD HH:MM" line the page renders for the messages it shows.
       var meta = document.createElement("p");
       meta.className = "lounge-meta";
       var time = document.createElement("time");
       time.dateTime = m.created_at;
-      time.textContent = m.created_at.slice(0, 16).replace("T", " ");
+      time.textContent = shown(m.created_at);
       meta.appendChild(time);
       item.appendChild(meta);
     }
