@@ -92,6 +92,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.console import bp as console_bp
     from app.lounge import bp as lounge_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lounge_bp)
     app.register_blueprint(safety_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(console_bp)
 
 
 def _register_commands(app: Flask) -> None:

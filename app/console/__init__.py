@@ -1,0 +1,12 @@
+"""The matchmakers' console (红娘工作台): events, consultations, introductions and the
+love school, each added by its own package through ``register_section``.
+
+Matchmakers and administrators may enter; everyone else gets 403 (anonymous visitors
+are sent to sign in).
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("console", __name__, template_folder="templates", url_prefix="/console")
+
+from app.console import routes  # noqa: E402, F401
