@@ -67,6 +67,18 @@ def react(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> M
     return match
 
 
+def make_match(one_id: int, other_id: int) -> Match | None:
+    """Match two members outside Today (an event's mutual choice, an introduction): the
+    new match, both notified (``new_match``), or None when they are matched already.
+    Locks the pair first; flushes; the caller commits."""
+    lock_pair(one_id, other_id)
+    match = _new_match(one_id, other_id)
+    if match is not None:
+        notify(one_id, NEW_MATCH, match_id=match.id, other_id=other_id)
+        notify(other_id, NEW_MATCH, match_id=match.id, other_id=one_id)
+    return match
+
+
 def is_suggested(viewer_id: int, candidate_id: int, day: date) -> bool:
     """Whether the candidate is on the viewer's list for ``day``."""
     query = select(DailySuggestion.id).where(
