@@ -130,4 +130,7 @@ def seed_quickmatch() -> QuickMatchSeed:
     from app.privacy.demo import add_privacy_demo
 
     add_privacy_demo()  # My data: the administrator's review in the access log
+    from app.safety.demo import add_safety_demo
+
+    add_safety_demo()  # the reports queue: a fraud-filter report, a member's, an appeal
     return QuickMatchSeed(profiles, members, summary)
