@@ -19,6 +19,8 @@ from app.quickmatch import settings as quickmatch_settings
 MODEL_MODULES = (
     "app.accounts.models",
     "app.audit.models",
+    "app.consult.models",
+    "app.introductions.models",
     "app.notifications.models",
     "app.lounge.models",
     "app.privacy.models",
@@ -93,6 +95,8 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.console import bp as console_bp
+    from app.consult import bp as consult_bp
+    from app.introductions import bp as introductions_bp
     from app.lounge import bp as lounge_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
@@ -114,6 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(safety_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(consult_bp)
+    app.register_blueprint(introductions_bp)
 
 
 def _register_commands(app: Flask) -> None:

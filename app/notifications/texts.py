@@ -157,6 +157,13 @@ def _appeal_decided(params: dict) -> Shown:
     return Shown(text, details=_statement(params))
 
 
+def consult_kinds() -> dict:
+    """Consultations, the matchmaker role and introductions (app.consult.texts)."""
+    from app.consult.texts import KINDS as consult
+
+    return consult
+
+
 KINDS = {
     "verification.approved": _approved,
     "verification.rejected": _rejected,
@@ -170,6 +177,7 @@ KINDS = {
     "moderation_suspended": _moderation_suspended,
     "report_handled": _report_handled,
     "appeal_decided": _appeal_decided,
+    **consult_kinds(),
 }
 
 

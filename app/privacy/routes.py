@@ -25,7 +25,13 @@ def _user() -> User:
 
 
 def _purpose(value: str) -> str:
-    labels = {"verification review": _("Verification review"), "report review": _("Report review")}
+    labels = {
+        "verification review": _("Verification review"),
+        "report review": _("Report review"),
+        "consultation": _("A consultation you asked for"),
+        "introduction": _("Considering an introduction"),
+        "role management": _("Managing roles"),
+    }
     return labels.get(value, value)
 
 

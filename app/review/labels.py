@@ -68,6 +68,8 @@ ACTIONS = {
     "verification.reject": _l("Verification rejected"),
     "verification.recheck_failed": _l("Member access withdrawn after a re-check"),
     "case.view": _l("Verification case viewed"),
+    "role.granted": _l("Matchmaker role granted"),
+    "role.revoked": _l("Matchmaker role revoked"),
 }
 
 
