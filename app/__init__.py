@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "app.profiles.models",
     "app.quickmatch.models",
     "app.safety.models",
+    "app.school.models",
     "verification.models",
 )
 
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.quickmatch import bp as quickmatch_bp
     from app.review import bp as review_bp
     from app.safety import bp as safety_bp
+    from app.school import bp as school_bp
     from app.verify import bp as verify_bp
 
     app.register_blueprint(main_bp)
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(console_bp)
     app.register_blueprint(consult_bp)
     app.register_blueprint(introductions_bp)
+    app.register_blueprint(school_bp)
 
 
 def _register_commands(app: Flask) -> None:
