@@ -19,6 +19,7 @@ from app.quickmatch import settings as quickmatch_settings
 MODEL_MODULES = (
     "app.accounts.models",
     "app.audit.models",
+    "app.events.models",
     "app.consult.models",
     "app.introductions.models",
     "app.notifications.models",
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.console import bp as console_bp
     from app.consult import bp as consult_bp
+    from app.events import bp as events_bp
     from app.introductions import bp as introductions_bp
     from app.lounge import bp as lounge_bp
     from app.main import bp as main_bp
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(safety_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(consult_bp)
     app.register_blueprint(introductions_bp)
     app.register_blueprint(school_bp)

@@ -136,6 +136,7 @@ class Config:
         "app.accounts.tasks",
         "verification.tasks",
         "app.quickmatch.tasks",
+        "app.events.tasks",
     ]
     # Redis: an unacknowledged task (its worker died) is delivered again after this many
     # seconds. Must exceed the longest task and the longest retry countdown.
@@ -148,6 +149,8 @@ class Config:
             "schedule": crontab(hour=3, minute=30),
         },
         "verification-reconcile": {"task": "verification.reconcile", "schedule": 60.0},
+        # Offers of freed event seats past their window pass to the next in line.
+        "events-expire-offers": {"task": "events.expire_offers", "schedule": 300.0},
         "verification-recheck-expired-facts": {
             "task": "verification.recheck_expired_facts",
             "schedule": crontab(hour=2, minute=0),
@@ -194,6 +197,9 @@ class Config:
     QUICKMATCH_MEETING_AFTER_DAYS = 7
     QUICKMATCH_MEETING_MIN_MESSAGES = 6
     QUICKMATCH_MEETING_HOUR = 19
+
+    # Events: hours a member has to take a freed seat offered to them (候补递补).
+    EVENTS_OFFER_HOURS = 24
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
@@ -329,6 +335,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "QUICKMATCH_MEETING_AFTER_DAYS": int,
     "QUICKMATCH_MEETING_MIN_MESSAGES": int,
     "QUICKMATCH_MEETING_HOUR": int,
+    "EVENTS_OFFER_HOURS": float,
 }
 
 
