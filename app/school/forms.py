@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.school.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, LessonKind
@@ -58,14 +65,14 @@ class LessonForm(FlaskForm):
     )
     kind = RadioField(
         _l("Kind of lesson"),
-        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         default=LessonKind.reading.value,
         validators=[DataRequired(message=_l("Choose the kind of lesson."))],
     )
     body_markdown = TextAreaField(
         _l("Text (Markdown)"),
         validators=[
-            DataRequired(message=_l("Write the lesson's text.")),
+            DataRequired(message=_l("Write the text of the lesson.")),
             Length(
                 max=BODY_MAX,
                 message=_l("A lesson can be at most %(n)d characters long.", n=BODY_MAX),

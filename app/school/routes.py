@@ -19,17 +19,22 @@ from app.school.forms import ConfirmForm
 from app.school.models import Course, Lesson
 from app.verify.guard import member_required
 
+# The events feature's page of one event (its name has varied while it was written).
+EVENT_ENDPOINTS = ("events.detail", "events.show")
+
 
 def event_url(event_id: int | None) -> str | None:
     """The event's page, when the events feature serves one (else None: no link)."""
-    endpoint = "events.detail"
-    if event_id is None or endpoint not in current_app.view_functions:
+    if event_id is None:
         return None
-    rules = list(current_app.url_map.iter_rules(endpoint))
-    arguments = sorted(rules[0].arguments) if rules else []
-    if len(arguments) != 1:
-        return None
-    return url_for(endpoint, **{arguments[0]: event_id})
+    for endpoint in EVENT_ENDPOINTS:
+        if endpoint not in current_app.view_functions:
+            continue
+        rule = next(iter(current_app.url_map.iter_rules(endpoint)))
+        if len(rule.arguments) == 1:
+            (argument,) = rule.arguments
+            return url_for(endpoint, **{argument: event_id})
+    return None
 
 
 def _course(course_id: int) -> Course:
