@@ -66,7 +66,7 @@ class ResolveForm(FlaskForm):
 class RatingForm(FlaskForm):
     rating = RadioField(
         _l("How helpful was it? (1 = not at all, 5 = very)"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validators=[DataRequired(message=_l("Choose a rating from 1 to 5."))],
         validate_choice=True,
     )
