@@ -133,4 +133,7 @@ def seed_quickmatch() -> QuickMatchSeed:
     from app.safety.demo import add_safety_demo
 
     add_safety_demo()  # the reports queue: a fraud-filter report, a member's, an appeal
+    from app.school.demo import add_school_demo
+
+    add_school_demo()  # the love school: two published courses, a draft, 思远's progress
     return QuickMatchSeed(profiles, members, summary)

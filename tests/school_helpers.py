@@ -37,6 +37,6 @@ def course_state(app: Flask, course_id: int) -> Course:
         return course
 
 
-def sign_in(client: FlaskClient, phone: str) -> None:
-    response = client.post("/account/signin", data={"phone": phone, "password": PASSWORD})
+def sign_in(client: FlaskClient, phone: str, password: str = PASSWORD) -> None:
+    response = client.post("/account/signin", data={"phone": phone, "password": password})
     assert response.status_code == 302, response.status_code
