@@ -136,4 +136,10 @@ def seed_quickmatch() -> QuickMatchSeed:
     from app.school.demo import add_school_demo
 
     add_school_demo()  # the love school: two published courses, a draft, 思远's progress
+    from app.consult.demo import add_consult_demo
+
+    add_consult_demo()  # consultations over 王老师 and 李老师: open, answered, rated
+    from app.introductions.demo import add_introductions_demo
+
+    add_introductions_demo()  # one introduction waiting for 思远's answer
     return QuickMatchSeed(profiles, members, summary)

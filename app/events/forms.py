@@ -5,6 +5,7 @@ stored in UTC."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
@@ -17,7 +18,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.events.models import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX, EventCategory
 from app.profiles.vocabulary import CITIES
@@ -44,20 +52,25 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def _zone() -> ZoneInfo:
+    # By name: Babel may hand out a pytz zone, whose replace() would use LMT (+08:06).
+    return ZoneInfo(str(get_timezone()))
+
+
 def to_utc(local: datetime | None) -> datetime | None:
     """A naive time typed in the service's zone, as an aware UTC time."""
     if local is None:
         return None
-    return local.replace(tzinfo=get_timezone()).astimezone(UTC)
+    return local.replace(tzinfo=_zone()).astimezone(UTC)
 
 
 def to_local(moment: datetime) -> datetime:
     """An aware time as the naive local time a ``datetime-local`` input shows."""
-    return moment.astimezone(get_timezone()).replace(tzinfo=None)
+    return moment.astimezone(_zone()).replace(tzinfo=None)
 
 
 def _when(label: str, required: str) -> DateTimeLocalField:
-    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[DataRequired(required)])
+    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[InputRequired(required)])
 
 
 class EventForm(FlaskForm):
@@ -93,7 +106,7 @@ class EventForm(FlaskForm):
     capacity = IntegerField(
         _l("Seats"),
         validators=[
-            DataRequired(_l("Enter the number of seats.")),
+            InputRequired(_l("Enter the number of seats.")),
             NumberRange(1, CAPACITY_MAX, _l("Between 1 and 500 seats.")),
         ],
     )
