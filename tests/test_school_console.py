@@ -3,12 +3,16 @@ rule, ordering and deleting lessons, and courses of other matchmakers refused.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
+from app.db_types import utcnow
 from app.extensions import db
 from app.school.models import BODY_MAX, Course, CourseState, Lesson
+from app.school.routes import EVENT_ENDPOINTS
 from tests.factories import login_as, make_user
 from tests.school_helpers import add_course, course_state, sign_in
 
@@ -222,3 +226,39 @@ def test_a_lesson_of_another_course_is_not_found_through_mine(app, client):
     mine, _ = add_course(app, author.id, lessons=1)
     _other, (their_lesson,) = add_course(app, author.id, lessons=1, title="另一门")
     assert client.get(f"/console/school/{mine}/lessons/{their_lesson}/edit").status_code == 404
+
+
+def test_a_lecture_links_to_an_event_that_exists_and_members_follow_it(app, client):
+    events = pytest.importorskip("app.events.models")
+    author = login_as(app, client, "matchmaker")
+    course_id, _ = add_course(app, author.id, lessons=0, published=False)
+    start = utcnow() + timedelta(days=10)
+    with app.app_context():
+        event = events.Event(
+            organiser_id=author.id,
+            title="约会中的沟通",
+            category=events.EventCategory.lecture,
+            city="杭州",
+            place="市青少年宫三楼报告厅",
+            description="红娘讲座",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=40,
+            signup_deadline=start - timedelta(days=1),
+            cancel_deadline=start - timedelta(days=1),
+            checkin_code="123456",
+        )
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+    data = lesson_data(kind="reading", event_id=str(event_id))
+    response = client.post(f"/console/school/{course_id}/lessons/new", data=data)
+    assert response.status_code == 400  # a reading does not link to events
+    data = lesson_data(kind="lecture", event_id=str(event_id))
+    assert client.post(f"/console/school/{course_id}/lessons/new", data=data).status_code == 302
+    lesson = course_state(app, course_id).lessons[0]
+    assert lesson.event_id == event_id
+    client.post(f"/console/school/{course_id}/publish")
+    page = client.get(f"/school/{course_id}/lessons/{lesson.id}").get_data(as_text=True)
+    if any(endpoint in app.view_functions for endpoint in EVENT_ENDPOINTS):
+        assert f'href="/events/{event_id}" data-testid="event-link"' in page
