@@ -133,6 +133,9 @@ def seed_quickmatch() -> QuickMatchSeed:
     from app.safety.demo import add_safety_demo
 
     add_safety_demo()  # the reports queue: a fraud-filter report, a member's, an appeal
+    from app.events.demo import add_events_demo
+
+    add_events_demo()  # events: five upcoming (one full, with a waitlist), one past to choose
     from app.school.demo import add_school_demo
 
     add_school_demo()  # the love school: two published courses, a draft, 思远's progress
