@@ -4,7 +4,8 @@
   (four lessons mirroring the love lounge's fraud warnings: money, investments, moving
   to another app, links and QR codes), both published;
 - 李老师's draft "写好你的个人简介", which members do not see;
-- 思远 has finished two lessons of the first course and one of the second.
+- 思远 has finished two lessons of the first course and one of the second;
+- the lecture lesson links to the events demo's next lecture, when there is one.
 
 Idempotent: a course is added only when its author has none with that title.
 """
@@ -20,7 +21,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MEMBER
 from app.school import operations, reading
-from app.school.models import Course, LessonKind
+from app.school.models import Course, Lesson, LessonKind
 
 WANG, LI = "+8613800000002", "+8613800000003"
 R, L = LessonKind.reading, LessonKind.lecture
@@ -180,6 +181,35 @@ def _add_course(author_id: int, spec: tuple, publish: bool) -> Course | None:
     return course
 
 
+def _link_lecture(author_id: int) -> None:
+    """Link 第一次约会's lecture to the next published lecture event, when the events
+    feature has one (seeding again links it once the events demo exists)."""
+    model = operations.event_model()
+    if model is None:
+        return
+    lesson = db.session.scalar(
+        select(Lesson)
+        .join(Course)
+        .where(
+            Course.author_id == author_id,
+            Course.title == FIRST_DATE[0],
+            Lesson.kind == LessonKind.lecture,
+            Lesson.event_id.is_(None),
+        )
+    )
+    category = getattr(model, "category", None)
+    if lesson is None or category is None:
+        return
+    event_id = db.session.scalar(
+        select(model.id)
+        .where(category == "lecture", model.starts_at > utcnow())
+        .order_by(model.starts_at)
+        .limit(1)
+    )
+    if event_id is not None:
+        lesson.event_id = event_id
+
+
 def add_school_demo() -> int:
     """Add the demo courses that are missing and 思远's progress on the new ones;
     returns how many courses were added. Commits."""
@@ -192,6 +222,7 @@ def add_school_demo() -> int:
         _add_course(li, DRAFT, publish=False),
     ]
     new = [course for course in added if course is not None]
+    _link_lecture(wang)
     if member is not None:
         for course in new:
             for lesson in course.lessons[: SIYUAN_DONE.get(course.title, 0)]:

@@ -54,7 +54,7 @@ def update_course(course: Course, title: str, summary: str) -> None:
     db.session.flush()
 
 
-def _event_model() -> type | None:
+def event_model() -> type | None:
     """The events feature's ``Event`` model, when that feature is installed."""
     try:
         return importlib.import_module("app.events.models").Event
@@ -68,7 +68,7 @@ def event_problem(kind: LessonKind, event_id: int | None) -> LazyString | None:
         return None
     if kind is not LessonKind.lecture:
         return _l("Only a lecture can link to an event. Leave the number empty.")
-    model = _event_model()
+    model = event_model()
     if model is None:
         return _l("Events cannot be linked yet. Leave the number empty.")
     if db.session.get(model, event_id) is None:
