@@ -8,6 +8,8 @@ import os
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from app.accounts.models import User
 from app.extensions import db
@@ -56,10 +58,11 @@ def sign_in(app, client, member_id: int) -> None:
 
 
 def upload(client, data: bytes, name: str = "me.jpg"):
+    """POST a photo. The multipart body is built in memory: the test client would spool
+    a large one to a temporary file it never closes."""
+    boundary, body = encode_multipart(MultiDict({"photo": FileStorage(io.BytesIO(data), name)}))
     return client.post(
-        "/profile/photos",
-        data={"photo": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
+        "/profile/photos", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
 
 

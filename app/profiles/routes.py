@@ -160,10 +160,12 @@ def photo_main(photo_id: int) -> Response:
     return redirect(url_for("profiles.photo_list"))
 
 
-@bp.get("/photos/<token>/<any(full, thumb):variant>.jpg")
+@bp.get("/photos/<token>/<variant>.jpg")
 @member_required
 def photo_file(token: str, variant: str) -> Response:
     """A photo's bytes, for members who may see its owner (and administrators)."""
+    if variant not in (photos.FULL, photos.THUMB):
+        abort(404)
     photo = db.session.scalar(db.select(MemberPhoto).where(MemberPhoto.token == token))
     if photo is None:
         abort(404)
