@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from app.accounts.models import AccountState, User
@@ -163,13 +164,12 @@ def _with_conversation(
 def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> Report:
     """Put a message the fraud rules flagged into the open fraud-filter report about its
     sender (a new one when none is open), with the conversation as it is now. Flushes."""
-    row = db.session.scalar(
-        select(Report).where(
-            Report.reported_id == sender_id,
-            Report.source == ReportSource.fraud_filter,
-            Report.state == ReportState.open,
-        )
+    open_report = select(Report).where(
+        Report.reported_id == sender_id,
+        Report.source == ReportSource.fraud_filter,
+        Report.state == ReportState.open,
     )
+    row = db.session.scalar(open_report.with_for_update())
     if row is None:
         row = Report(
             reporter_id=None,
@@ -178,7 +178,11 @@ def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> 
             evidence={"conversations": [], "flagged_message_ids": []},
             source=ReportSource.fraud_filter,
         )
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():  # one open report per member (unique index)
+                db.session.add(row)
+        except IntegrityError:  # a concurrent flagged message opened it first
+            row = db.session.scalar(open_report.with_for_update())
     evidence = dict(row.evidence or {})
     flagged = [*evidence.get("flagged_message_ids", []), message_id]
     conversations = _with_conversation(
