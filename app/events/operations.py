@@ -219,18 +219,16 @@ def decline(event_id: int, member_id: int, now: datetime) -> Signup:
     return mine
 
 
-def expire_offers(now: datetime) -> int:
-    """Settle every event with an offer past its window, one event and one commit at a
-    time (the beat task ``events.expire_offers``). Returns how many events were settled.
-    Commits: it is the task's boundary, and one event's lock is not held for the next."""
+def events_with_expired_offers(now: datetime) -> list[int]:
+    """Ids of the events holding an offer past its window (still stored as offered)."""
     query = (
         select(Signup.event_id)
         .where(Signup.state == SignupState.offered, Signup.offer_expires_at <= now)
         .distinct()
     )
-    event_ids = sorted(db.session.scalars(query))
-    db.session.rollback()
-    for event_id in event_ids:
-        settle(lock_event(event_id), now)
-        db.session.commit()
-    return len(event_ids)
+    return sorted(db.session.scalars(query))
+
+
+def settle_event(event_id: int, now: datetime) -> None:
+    """Lock and settle one event (see ``settle``). Flushes; the caller commits."""
+    settle(lock_event(event_id), now)
