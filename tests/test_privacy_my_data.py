@@ -12,7 +12,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification, notify
 from app.privacy.models import PersonalDataAccess
-from app.privacy.operations import record_access
+from app.privacy.operations import delete_account, record_access
 from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
 from app.quickmatch.models import Block, DailySuggestion, Match, Reaction, ReactionKind
@@ -277,3 +277,56 @@ def test_messages_exported_and_only_own_deleted(app, client, pair):
     with app.app_context():
         bodies = db.session.scalars(select(lounge.Message.body)).all()
     assert bodies == ["好的"]  # the partner's message is the partner's data
+
+
+def test_offline_records_are_counted_exported_and_deleted(app, client, pair):
+    """Events, consultations, introductions and the love school are on My data too;
+    an introduction's export shows the member's own answer, never the other's."""
+    from app.consult.models import Consultation, ConsultationMessage
+    from app.events.models import Pick, Signup, SignupState
+    from app.introductions.models import Answer, Introduction
+    from app.school.models import LessonProgress
+    from tests.consult_helpers import add_consultation
+    from tests.events_helpers import add_event
+    from tests.school_helpers import add_course
+
+    me, other = pair
+    matchmaker = make_user(app, "matchmaker").id
+    event_id = add_event(app, matchmaker)
+    _, lessons = add_course(app, matchmaker, lessons=2)
+    with app.app_context():
+        consultation = add_consultation(me, matchmaker)
+        db.session.add(
+            ConsultationMessage(consultation_id=consultation.id, author_id=matchmaker, body="你好")
+        )
+        db.session.add(Signup(event_id=event_id, member_id=me, state=SignupState.confirmed))
+        db.session.add(Pick(event_id=event_id, picker_id=other, picked_id=me))
+        db.session.add(Pick(event_id=event_id, picker_id=me, picked_id=other))
+        db.session.add(
+            Introduction(
+                matchmaker_id=matchmaker,
+                member_a_id=me,
+                member_b_id=other,
+                note="你们都喜欢爬山",
+                answer_b=Answer.declined,
+            )
+        )
+        db.session.add(LessonProgress(member_id=me, lesson_id=lessons[0]))
+        db.session.commit()
+    sign_in(client, me, app)
+    page = client.get("/me/data/").get_data(as_text=True)
+    assert "Consultations with matchmakers" in page and "Love school lessons done" in page
+    exported = json.loads(client.post("/me/data/export").get_data(as_text=True))
+    assert [c["messages"][0]["body"] for c in exported["consultations"]] == ["你好"]
+    assert len(exported["event_signups"]) == 1 and len(exported["event_picks"]) == 1
+    (intro,) = exported["introductions"]
+    assert intro["my_answer"] is None and "answer_b" not in intro
+    assert "declined" not in json.dumps(intro)
+    assert len(exported["lessons_done"]) == 1
+
+    with app.app_context():
+        delete_account(db.session.get(User, me))
+        db.session.commit()
+        assert count(Consultation) == 0 and count(ConsultationMessage) == 0
+        assert count(Signup) == 0 and count(Pick) == 0 and count(Introduction) == 0
+        assert count(LessonProgress) == 0

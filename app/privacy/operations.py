@@ -136,7 +136,91 @@ def summary(user: User) -> dict[str, Any]:
     appeal = _optional("app.safety.models", "Appeal")
     if appeal is not None:
         data["counts"]["appeals"] = _count(select(appeal).where(appeal.member_id == user.id))
+    data["counts"].update(_offline_counts(user.id))
     return data
+
+
+def _offline_counts(user_id: int) -> dict[str, int]:
+    """How much the member has with the matchmakers: events, consultations,
+    introductions and the love school."""
+    from app.consult.models import Consultation
+    from app.events.models import Pick, Signup
+    from app.introductions.models import Introduction
+    from app.school.models import LessonProgress
+
+    return {
+        "event_signups": _count(select(Signup).where(Signup.member_id == user_id)),
+        "event_picks": _count(select(Pick).where(Pick.picker_id == user_id)),
+        "consultations": _count(select(Consultation).where(Consultation.member_id == user_id)),
+        "introductions": _count(
+            select(Introduction).where(
+                or_(Introduction.member_a_id == user_id, Introduction.member_b_id == user_id)
+            )
+        ),
+        "lessons_done": _count(select(LessonProgress).where(LessonProgress.member_id == user_id)),
+    }
+
+
+def _offline_export(user_id: int) -> dict[str, Any]:
+    """The member's own records with the matchmakers. An introduction shows the member's
+    own answer only: the other side's answer is theirs."""
+    from app.consult.models import Consultation, ConsultationMessage
+    from app.events.models import Pick, Signup
+    from app.introductions.models import Introduction
+    from app.school.models import LessonProgress
+
+    def rows(model: Any, *conditions: Any) -> list[dict[str, Any]]:
+        query = select(model).where(*conditions).order_by(model.id)
+        return [_row(obj) for obj in db.session.scalars(query)]
+
+    consultations = []
+    for consultation in db.session.scalars(
+        select(Consultation).where(Consultation.member_id == user_id).order_by(Consultation.id)
+    ):
+        row = _row(consultation)
+        row["messages"] = rows(
+            ConsultationMessage, ConsultationMessage.consultation_id == consultation.id
+        )
+        consultations.append(row)
+    introductions = []
+    for intro in db.session.scalars(
+        select(Introduction)
+        .where(or_(Introduction.member_a_id == user_id, Introduction.member_b_id == user_id))
+        .order_by(Introduction.id)
+    ):
+        other = "b" if intro.member_a_id == user_id else "a"
+        row = _row(intro, skip=(f"answer_{other}", f"answered_{other}_at"))
+        row["my_answer"] = _plain(intro.answer_of(user_id))
+        introductions.append(row)
+    return {
+        "event_signups": rows(Signup, Signup.member_id == user_id),
+        "event_picks": rows(Pick, Pick.picker_id == user_id),
+        "consultations": consultations,
+        "introductions": introductions,
+        "lessons_done": rows(LessonProgress, LessonProgress.member_id == user_id),
+    }
+
+
+def _delete_offline(user_id: int) -> None:
+    """Delete the member's records with the matchmakers (consultations with their
+    threads, sign-ups, picks either way, introductions, lesson progress)."""
+    from app.consult.models import Consultation, ConsultationMessage
+    from app.events.models import Pick, Signup
+    from app.introductions.models import Introduction
+    from app.school.models import LessonProgress
+
+    asked = select(Consultation.id).where(Consultation.member_id == user_id)
+    for statement in (
+        delete(ConsultationMessage).where(ConsultationMessage.consultation_id.in_(asked)),
+        delete(Consultation).where(Consultation.member_id == user_id),
+        delete(Signup).where(Signup.member_id == user_id),
+        delete(Pick).where(or_(Pick.picker_id == user_id, Pick.picked_id == user_id)),
+        delete(Introduction).where(
+            or_(Introduction.member_a_id == user_id, Introduction.member_b_id == user_id)
+        ),
+        delete(LessonProgress).where(LessonProgress.member_id == user_id),
+    ):
+        db.session.execute(statement)
 
 
 def _plain(value: Any) -> Any:
@@ -210,6 +294,7 @@ def export(user: User) -> dict[str, Any]:
     report = _optional("app.safety.models", "Report")
     if report is not None and hasattr(report, "reporter_id"):
         data.update(_safety_export(user.id))
+    data.update(_offline_export(user.id))
     return data
 
 
@@ -304,6 +389,7 @@ def delete_account(user: User) -> None:
         delete(PersonalDataAccess).where(PersonalDataAccess.subject_id == uid),
     ):
         db.session.execute(statement)
+    _delete_offline(uid)
     for case in _cases(uid):
         case.name_encrypted = ""
         case.id_number_encrypted = ""
