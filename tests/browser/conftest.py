@@ -41,6 +41,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
+def built_apps() -> list:
+    """The apps built in a test, the live server's first: tests put their data there."""
+    return []
+
+
+@pytest.fixture
+def app_factory(app_factory, built_apps):
+    """Remember every app built, so a test can reach the live server's database."""
+
+    def build(**overrides):
+        app = app_factory(**overrides)
+        built_apps.append(app)
+        return app
+
+    return build
+
+
+@pytest.fixture
 def live_server(app_factory) -> Iterator[str]:
     """The app, CSRF protection on, served on a free local port; yields the base URL."""
     app = app_factory(WTF_CSRF_ENABLED=True)

@@ -35,19 +35,13 @@ QUICK = ["public_security", "civil_affairs", "hr_social_security", "justice", "d
 
 
 @pytest.fixture
-def built_apps() -> list:
-    return []
-
-
-@pytest.fixture
-def app_factory(app_factory, built_apps):
+def app_factory(app_factory):
     """Every app of this test queues tasks on the in-memory broker instead of running
     them in-process."""
 
     def build(**overrides):
         app = app_factory(**{**WORKER_SETTINGS, **overrides})
         app.extensions["celery"].conf.broker_transport_options = {"polling_interval": 0.1}
-        built_apps.append(app)
         return app
 
     return build

@@ -11,13 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_members_match_and_chat import (
-    app_factory,  # noqa: F401 - remembers the live server's app
-    built_apps,  # noqa: F401
-    phone_of,
-    second_page,
-    sign_in,
-)
+from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -36,7 +30,7 @@ LESSON = """先在资料里找一个共同点，比如**徒步**或者*咖啡*�
 def test_a_matchmaker_publishes_a_course_and_a_member_finishes_a_lesson(
     page: Page,
     live_server: str,
-    built_apps,  # noqa: F811
+    built_apps,
 ):
     (app,) = built_apps
     matchmaker = make_user(app, "matchmaker")

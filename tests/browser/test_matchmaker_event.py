@@ -13,39 +13,16 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.accounts.models import User
 from app.db_types import utcnow
 from app.events.models import Event
 from app.extensions import db
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_members_match_and_chat import second_page, sign_in
+from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.events_helpers import move
 from tests.factories import make_user
 from tests.quickmatch_helpers import add_members, population
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def built_apps() -> list:
-    return []
-
-
-@pytest.fixture
-def app_factory(app_factory, built_apps):
-    """Remember the live server's app, to put the members in its database."""
-
-    def build(**overrides):
-        app = app_factory(**overrides)
-        built_apps.append(app)
-        return app
-
-    return build
-
-
-def phone_of(app, user_id: int) -> str:
-    with app.app_context():
-        return db.session.get(User, user_id).phone.removeprefix("+86")
 
 
 def local(moment) -> str:

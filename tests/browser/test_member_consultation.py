@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_members_match_and_chat import phone_of, second_page, sign_in
+from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.factories import make_user
 from tests.quickmatch_helpers import add_members, population
 
@@ -18,23 +18,6 @@ pytestmark = pytest.mark.browser
 
 QUESTION = "第一次约会去哪里比较好？我们都喜欢安静的地方。"
 ANSWER = "可以选一家安静的书店咖啡馆，白天见面，聊聊彼此喜欢的书。"
-
-
-@pytest.fixture
-def built_apps() -> list:
-    return []
-
-
-@pytest.fixture
-def app_factory(app_factory, built_apps):
-    """Remember the live server's app, to put the users in its database."""
-
-    def build(**overrides):
-        app = app_factory(**overrides)
-        built_apps.append(app)
-        return app
-
-    return build
 
 
 def test_member_asks_matchmaker_answers_member_rates(page: Page, live_server: str, built_apps):

@@ -17,12 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.profiles.models import MemberPhoto, MemberProfile
 from tests.browser.conftest import SCREENSHOTS, check_accessibility
-from tests.browser.test_members_match_and_chat import (
-    app_factory,  # noqa: F401 - remembers the live server's app
-    built_apps,  # noqa: F401
-    phone_of,
-    sign_in,
-)
+from tests.browser.journeys import phone_of, sign_in
 from tests.quickmatch_helpers import add_members, population
 
 pytestmark = pytest.mark.browser
@@ -48,7 +43,7 @@ def portrait(tmp_path: Path) -> Path:
 def test_member_edits_profile_uploads_photo_and_answers_values(
     page: Page,
     live_server: str,
-    built_apps,  # noqa: F811 - the fixture imported above
+    built_apps,
     tmp_path: Path,
 ):
     (app,) = built_apps

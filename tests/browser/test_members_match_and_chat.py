@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.accounts.models import User
-from app.extensions import db
 from tests.browser.conftest import SCREENSHOTS, check_accessibility
-from tests.factories import PASSWORD
+from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import (
     other_parts,  # noqa: F401 - the autouse fixture, for this module too
@@ -27,50 +25,6 @@ pytestmark = pytest.mark.browser
 
 # Extra screenshots for a person to look at; SHOTS_DIR=/tmp/shots puts them there.
 SHOTS = Path(os.environ.get("SHOTS_DIR", SCREENSHOTS))
-
-
-@pytest.fixture
-def built_apps() -> list:
-    return []
-
-
-@pytest.fixture
-def app_factory(app_factory, built_apps):
-    """Remember the live server's app, to put the members in its database."""
-
-    def build(**overrides):
-        app = app_factory(**overrides)
-        built_apps.append(app)
-        return app
-
-    return build
-
-
-def phone_of(app, user_id: int) -> str:
-    with app.app_context():
-        return db.session.get(User, user_id).phone.removeprefix("+86")
-
-
-def sign_in(page: Page, base: str, phone: str) -> None:
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": base}])
-    page.goto(base + "/account/signin")
-    page.get_by_label("Mobile number").fill(phone)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/account/signin"))
-
-
-def second_page(page: Page) -> Page:
-    """A second phone-sized context in the same browser: no shared cookies."""
-    context = page.context.browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="zh-CN",
-        device_scale_factor=1,
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 def test_two_members_match_and_chat(page: Page, live_server: str, built_apps):

@@ -11,13 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_members_match_and_chat import (
-    app_factory,  # noqa: F401 - remembers the live server's app
-    built_apps,  # noqa: F401
-    phone_of,
-    second_page,
-    sign_in,
-)
+from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.factories import make_user
 from tests.safety_helpers import make_match, members, write
 from tests.test_today_page import (
@@ -29,7 +23,7 @@ STATEMENT = "You asked a member to move to another app and invest. Please do not
 APPEAL = "I was sharing a tip with a friend, not asking for money. Please look again."
 
 
-def test_block_report_warn_and_appeal(page: Page, live_server: str, built_apps):  # noqa: F811
+def test_block_report_warn_and_appeal(page: Page, live_server: str, built_apps):
     (app,) = built_apps
     a, b, c = members(app, 3)
     blocked_match = make_match(app, a, b)
