@@ -16,7 +16,6 @@ from app.quickmatch.models import Block, Match
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import (
     csrf_token,
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
     sign_in,
 )
 

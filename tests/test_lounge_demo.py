@@ -10,10 +10,7 @@ from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.lounge.models import Message
 from app.quickmatch.demo import DEMO_MEMBER
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 
 def test_the_demo_member_has_two_conversations_one_with_a_warning(app):

@@ -19,10 +19,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.safety.models import Appeal, AppealState, Report
 from tests.safety_helpers import admin_id, counts, make_match, members, notes_of
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 APPEAL = "I only asked whether she had lent money before; it was a misunderstanding."
 

@@ -12,10 +12,7 @@ from app.extensions import db
 from app.safety.demo import ADMIN_PHONE, APPEAL, WARNED_PHONE
 from app.safety.models import Appeal, AppealState, Report, ReportSource, ReportState
 from tests.safety_helpers import count
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 
 def test_the_demo_fills_the_reports_queue_once(app):

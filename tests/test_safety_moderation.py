@@ -18,10 +18,7 @@ from app.safety import moderation
 from app.safety.models import Report, ReportState
 from tests.factories import PASSWORD
 from tests.safety_helpers import admin_id, counts, make_match, members, notes_of, write
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 STATEMENT = "You asked a member for money twice."
 

@@ -13,7 +13,6 @@ from app.quickmatch.models import Block, Match
 from app.safety.models import Report, ReportReason, ReportSource, ReportState
 from tests.safety_helpers import audit_actions, counts, make_match, members, write
 from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse stand-ins for parts not merged yet
     sign_in,
     suggest,
 )

@@ -11,10 +11,7 @@ from app.extensions import db
 from app.quickmatch.demo import DEMO_MATCHED, DEMO_MEMBER, LIKES_WAITING
 from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse fixture, for this module too
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 
 def test_the_demo_member_can_like_back_and_match_at_once(app):

@@ -18,7 +18,6 @@ from app.quickmatch.models import Match, Reaction, ReactionKind
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import (
     counts,
-    other_parts,  # noqa: F401 - the autouse fixture, for this module too
     sign_in,
     suggest,
     today_of,

@@ -15,10 +15,7 @@ from app.notifications.models import Notification
 from app.quickmatch.history import load_history
 from app.quickmatch.models import Match, MeetingAnswer, MeetingFeedback
 from tests.quickmatch_helpers import add_members, population
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse fixture, for this module too
-    sign_in,
-)
+from tests.test_today_page import sign_in
 
 
 @pytest.fixture

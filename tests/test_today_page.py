@@ -4,17 +4,12 @@ computed on demand for a member who joined after the day's batch."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-import types
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 
 from app.accounts.models import AccountState, User
@@ -25,75 +20,6 @@ from app.quickmatch.models import Block, DailySuggestion, Match, Reaction, React
 from app.quickmatch.settings import Settings
 from tests.factories import PASSWORD
 from tests.quickmatch_helpers import add_members, population
-
-# -- stand-ins for the other parts' contracts ------------------------------------------------
-#
-# Helper A's public cards (app/profiles/public.py, profiles/_card.html) are built in
-# parallel with this part. Until that module is in the tree these tests use the smallest
-# stand-in that honours the contract; once it exists, the real one is used. (Safety's
-# kept_apart/apart is in the tree: its stand-in is gone.)
-
-CARD_MACRO = (
-    "{% macro card(c, heading_level=2) %}<article class='card'>"
-    "<h{{ heading_level }}>{{ c.nickname }}</h{{ heading_level }}><p>{{ c.city }}</p>"
-    "<p>{{ c.bio }}</p></article>{% endmacro %}"
-)
-
-
-def _missing(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is None
-    except ModuleNotFoundError:
-        return True
-
-
-def _public_cards_stand_in() -> types.ModuleType:
-    from app.profiles.models import MemberProfile
-
-    @dataclass(frozen=True)
-    class PublicCard:
-        user_id: int
-        nickname: str
-        age: int | None
-        city: str
-        height_cm: int | None
-        tags: tuple[str, ...]
-        bio: str
-        photo_url: str | None
-        badges: tuple = ()
-        deleted: bool = False
-
-    def public_cards(user_ids, day=None):
-        cards = {}
-        for user_id in user_ids:
-            p = db.session.get(MemberProfile, user_id)
-            if p is None:
-                cards[user_id] = PublicCard(user_id, "deleted user", None, "", None, (), "", None)
-                continue
-            tags = tuple(p.tags)
-            cards[user_id] = PublicCard(user_id, p.nickname, None, p.city, None, tags, p.bio, None)
-        return cards
-
-    module = types.ModuleType("app.profiles.public")
-    module.PublicCard = PublicCard
-    module.public_cards = public_cards
-    module.public_card = lambda user_id, day=None: public_cards([user_id], day)[user_id]
-    return module
-
-
-@pytest.fixture(autouse=True)
-def other_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stand-ins above, only for modules not in the tree yet."""
-    if _missing("app.profiles.public"):
-        monkeypatch.setitem(sys.modules, "app.profiles.public", _public_cards_stand_in())
-        original = Flask.create_global_jinja_loader
-
-        def loader(self: Flask) -> ChoiceLoader:
-            macro = DictLoader({"profiles/_card.html": CARD_MACRO})
-            return ChoiceLoader([original(self), macro])
-
-        monkeypatch.setattr(Flask, "create_global_jinja_loader", loader)
-
 
 REASONS = [
     {"code": "shared_tags", "params": {"tags": ["旅行", "咖啡"]}},

@@ -16,10 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import SCREENSHOTS, check_accessibility
 from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.quickmatch_helpers import add_members, population
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse fixture, for this module too
-    suggest,
-)
+from tests.test_today_page import suggest
 
 pytestmark = pytest.mark.browser
 

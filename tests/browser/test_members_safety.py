@@ -14,9 +14,6 @@ from tests.browser.conftest import check_accessibility
 from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.factories import make_user
 from tests.safety_helpers import make_match, members, write
-from tests.test_today_page import (
-    other_parts,  # noqa: F401 - the autouse fixture, for this module too
-)
 
 pytestmark = pytest.mark.browser
 STATEMENT = "You asked a member to move to another app and invest. Please do not."
