@@ -106,6 +106,11 @@ def test_a_waiting_request_is_assigned_when_a_matchmaker_is_granted(app):
             (future, ConsultationState.open),
             (future, ConsultationState.open),
         ]
+    # The member is told that someone took each waiting request.
+    taken = [
+        params for kind, params in notifications_of(app, member) if kind == "consultation_taken"
+    ]
+    assert taken == [{"consultation_id": first.id}, {"consultation_id": second.id}]
 
 
 def test_a_matchmaker_asking_for_help_is_never_given_their_own_request(app):

@@ -82,6 +82,7 @@ def assign_waiting() -> int:
         if matchmaker_id is None:
             continue  # only the asker is a matchmaker: it waits for another
         assign(consultation, matchmaker_id)
+        notify(consultation.member_id, "consultation_taken", consultation_id=consultation.id)
         assigned += 1
     return assigned
 

@@ -40,6 +40,14 @@ def _assigned(params: dict) -> Shown:
     )
 
 
+def _taken(params: dict) -> Shown:
+    return _shown(
+        _("A matchmaker has taken your waiting request and will answer soon."),
+        _member_link(params),
+        _("See the request"),
+    )
+
+
 def _reply(params: dict) -> Shown:
     if params.get("to") == "matchmaker":
         return _shown(_("A member replied in a consultation."), _console_link(params), _("Read it"))
@@ -86,6 +94,7 @@ def _introduced(params: dict) -> Shown:
 
 KINDS: dict[str, Callable] = {
     "consultation_assigned": _assigned,
+    "consultation_taken": _taken,
     "consultation_reply": _reply,
     "consultation_resolved": _resolved,
     "consultation_reassigned": _reassigned,
