@@ -151,3 +151,36 @@ def test_unblocking_someone_not_blocked_is_404(app, client, trio):
     before = counts(app)
     assert client.post(f"/safety/blocked/{two}/unblock").status_code == 404
     assert counts(app) == before
+
+
+def test_members_met_at_an_event_or_through_an_introduction_can_be_blocked(app, client):
+    """Someone seated at the same event, or introduced by a matchmaker, is someone one
+    knows; someone only on the same event's waitlist is not."""
+    from app.events.models import Signup, SignupState
+    from app.introductions.models import Introduction
+    from tests.events_helpers import add_event
+    from tests.factories import make_user
+
+    me, seated, waiting, introduced = members(app, 4)
+    matchmaker = make_user(app, "matchmaker").id
+    event_id = add_event(app, matchmaker)
+    with app.app_context():
+        for member, state in (
+            (me, SignupState.confirmed),
+            (seated, SignupState.confirmed),
+            (waiting, SignupState.waitlisted),
+        ):
+            db.session.add(Signup(event_id=event_id, member_id=member, state=state))
+        db.session.add(
+            Introduction(
+                matchmaker_id=matchmaker,
+                member_a_id=min(me, introduced),
+                member_b_id=max(me, introduced),
+                note="都爱徒步",
+            )
+        )
+        db.session.commit()
+    sign_in(app, client, me)
+    assert client.get(f"/safety/members/{seated}/block").status_code == 200
+    assert client.get(f"/safety/members/{introduced}/report").status_code == 200
+    assert client.get(f"/safety/members/{waiting}/block").status_code == 404

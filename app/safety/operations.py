@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
 from app.accounts.models import AccountState, User
@@ -32,7 +33,8 @@ class AlreadyReported(Exception):
 
 
 def knows(member_id: int, other_id: int) -> bool:
-    """Whether ``other_id`` was on the member's Today list or shares a match with them."""
+    """Whether the member has met ``other_id`` here: on the member's Today list, in a
+    match, at the same event (both seated) or through a matchmaker's introduction."""
     if member_id == other_id:
         return False
     suggested = select(DailySuggestion.id).where(
@@ -42,7 +44,37 @@ def knows(member_id: int, other_id: int) -> bool:
         return True
     low, high = sorted((member_id, other_id))
     matched = select(Match.id).where(Match.user_a_id == low, Match.user_b_id == high)
-    return db.session.scalar(matched) is not None
+    if db.session.scalar(matched) is not None:
+        return True
+    return _met_offline(member_id, other_id)
+
+
+def _met_offline(member_id: int, other_id: int) -> bool:
+    """Both had a seat at the same event, or a matchmaker introduced them."""
+    from app.events.models import Signup, SignupState
+    from app.introductions.models import Introduction
+
+    mine, theirs = aliased(Signup), aliased(Signup)
+    seated = (SignupState.confirmed,)
+    same_event = (
+        select(mine.id)
+        .join(theirs, theirs.event_id == mine.event_id)
+        .where(
+            mine.member_id == member_id,
+            theirs.member_id == other_id,
+            mine.state.in_(seated),
+            theirs.state.in_(seated),
+        )
+    )
+    if db.session.scalar(same_event.limit(1)) is not None:
+        return True
+    introduced = select(Introduction.id).where(
+        or_(
+            (Introduction.member_a_id == member_id) & (Introduction.member_b_id == other_id),
+            (Introduction.member_a_id == other_id) & (Introduction.member_b_id == member_id),
+        )
+    )
+    return db.session.scalar(introduced.limit(1)) is not None
 
 
 def known_member(member_id: int, other_id: int) -> User:
