@@ -14,7 +14,7 @@ from app.quickmatch.demo import DEMO_MEMBER
 
 
 def test_demo_consultations_and_introduction(app_factory):
-    app = app_factory()
+    app = app_factory(BABEL_DEFAULT_LOCALE="en")  # the test reads English words
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0  # idempotent
