@@ -18,7 +18,7 @@ from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.operations import record_access
-from app.profiles.public import public_card
+from app.profiles.public import public_card, public_cards
 from app.review.guard import admin_required
 from app.review.queries import users_by_id
 from app.safety import bp, moderation
@@ -57,11 +57,8 @@ def queue() -> str | tuple[str, int]:
 
 def _names(ids: list[int | None]) -> dict[int, str]:
     """Nicknames for the administrator (the account number when there is no profile)."""
-    names = {}
-    for user_id in {i for i in ids if i is not None}:
-        card = public_card(user_id)
-        names[user_id] = card.nickname if card is not None else f"#{user_id}"
-    return names
+    cards = public_cards(i for i in ids if i is not None)  # one query batch, not one per id
+    return {user_id: card.nickname for user_id, card in cards.items()}
 
 
 def _render(

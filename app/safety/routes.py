@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from app.db_types import utcnow
 from app.extensions import db, limiter
+from app.profiles.public import public_cards
 from app.quickmatch.today import nickname
 from app.safety import admin, bp, moderation, operations  # noqa: F401 - admin adds routes
 from app.safety.forms import REASON_LABELS, AppealForm, ConfirmForm, ReportForm
@@ -73,12 +74,17 @@ def block(member_id: int) -> Response | Page:
     return redirect(url_for(".blocked"))
 
 
+def _blocked_page(form: ConfirmForm, status: int = 200) -> Page:
+    rows = operations.blocked_by(current_user.id)
+    cards = public_cards(row.blocked_id for row in rows)
+    names = {user_id: card.nickname for user_id, card in cards.items()}
+    return render_template("safety/blocked.html", rows=rows, names=names, form=form), status
+
+
 @bp.get("/safety/blocked")
 @member_required
-def blocked() -> str:
-    rows = operations.blocked_by(current_user.id)
-    names = {row.blocked_id: nickname(row.blocked_id) for row in rows}
-    return render_template("safety/blocked.html", rows=rows, names=names, form=ConfirmForm())
+def blocked() -> Page:
+    return _blocked_page(ConfirmForm())
 
 
 @bp.post("/safety/blocked/<int:member_id>/unblock")
@@ -86,9 +92,7 @@ def blocked() -> str:
 def unblock(member_id: int) -> Response | Page:
     form = ConfirmForm()
     if not form.validate():
-        rows = operations.blocked_by(current_user.id)
-        names = {row.blocked_id: nickname(row.blocked_id) for row in rows}
-        return render_template("safety/blocked.html", rows=rows, names=names, form=form), 400
+        return _blocked_page(form, 400)
     operations.unblock(current_user.id, member_id)
     db.session.commit()
     flash(_("%(name)s is unblocked.", name=nickname(member_id)), "success")

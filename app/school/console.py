@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from app.console.guard import matchmaker_required
 from app.db_types import utcnow
 from app.extensions import db
-from app.school import bp, operations, rendering
+from app.school import bp, operations, reading, rendering
 from app.school.forms import ConfirmForm, CourseForm, LessonForm
 from app.school.models import Course, Lesson, LessonKind
 from app.school.routes import event_url
@@ -32,8 +32,8 @@ def _course(course_id: int) -> Course:
 
 
 def _lesson(course: Course, lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.course_id != course.id:
+    lesson = reading.lesson_of(course, lesson_id)
+    if lesson is None:
         abort(404)
     return lesson
 

@@ -42,6 +42,13 @@ def published_course(course_id: int) -> Course | None:
     return course if course is not None and course.is_published else None
 
 
+def lesson_of(course: Course, lesson_id: int) -> Lesson | None:
+    """The lesson if it belongs to ``course``, else None (another course's id is no
+    different from a missing one)."""
+    lesson = db.session.get(Lesson, lesson_id)
+    return lesson if lesson is not None and lesson.course_id == course.id else None
+
+
 def progress(member_id: int, course_ids: list[int]) -> dict[int, Progress]:
     """Lessons done and lessons in all, per course (two grouped queries)."""
     if not course_ids:

@@ -45,8 +45,8 @@ def _course(course_id: int) -> Course:
 
 
 def _lesson(course: Course, lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.course_id != course.id:
+    lesson = reading.lesson_of(course, lesson_id)
+    if lesson is None:
         abort(404)
     return lesson
 
