@@ -184,6 +184,12 @@ class Config:
     RATELIMIT_APPLY = "5 per day"
     RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"  # per member
     RATELIMIT_REPORT = "10 per day"  # reports filed, per member
+    RATELIMIT_CONSULTATION = "3 per day"  # consultation requests, per member
+    CONSULTATION_MAX_UNRESOLVED = 3  # a member's requests waiting or open at once
+    RATELIMIT_PHOTO = "20 per hour"  # photo uploads and deletions, per member
+    PHOTO_MAX_PIXELS = 16_000_000  # larger images are refused from their header
+    RATELIMIT_CHECKIN = "5 per 10 minutes"  # check-in attempts, per member and event
+    RATELIMIT_CHECKIN_EVENT = "60 per 10 minutes"  # wrong check-in codes, per event
 
     # Quick match (每日速配), the nightly batch; see app/quickmatch/tasks.py. Its beat
     # entry ("quickmatch-daily") is added from these by ``quickmatch_beat_entry``.
@@ -325,6 +331,12 @@ _ENVIRONMENT: dict[str, Callable] = {
     "RATELIMIT_APPLY": str,
     "RATELIMIT_LOUNGE_SEND": str,
     "RATELIMIT_REPORT": str,
+    "RATELIMIT_CONSULTATION": str,
+    "CONSULTATION_MAX_UNRESOLVED": int,
+    "RATELIMIT_PHOTO": str,
+    "PHOTO_MAX_PIXELS": int,
+    "RATELIMIT_CHECKIN": str,
+    "RATELIMIT_CHECKIN_EVENT": str,
     "PHOTO_DIR": str,
     "PHOTO_MAX_BYTES": int,
     "QUICKMATCH_K": int,

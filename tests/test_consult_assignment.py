@@ -35,15 +35,15 @@ def ask(app, member_id: int) -> Consultation:
 
 def test_the_matchmaker_with_the_fewest_open_requests_gets_it(app):
     busy, free = user_ids(app, "matchmaker", 2)
-    (member,) = user_ids(app, "member", 1)
+    member, others = user_ids(app, "member", 2)
     with app.app_context():
         long_ago = utcnow() - timedelta(days=3)
         for _ in range(2):
-            add_consultation(member, busy, assigned_at=long_ago)
-        add_consultation(member, free, assigned_at=utcnow())
+            add_consultation(others, busy, assigned_at=long_ago)
+        add_consultation(others, free, assigned_at=utcnow())
         # Resolved requests do not count as open.
         for _ in range(3):
-            add_consultation(member, free, ConsultationState.resolved, assigned_at=long_ago)
+            add_consultation(others, free, ConsultationState.resolved, assigned_at=long_ago)
         db.session.commit()
     consultation = ask(app, member)
     assert consultation.matchmaker_id == free
@@ -66,7 +66,8 @@ def test_ties_go_to_the_longest_since_the_last_assignment_then_the_lowest_id(app
         )
         db.session.commit()
     # Never assigned first, the lower id of the two first.
-    assert [ask(app, member).matchmaker_id for _ in range(4)] == [
+    askers = [member, *user_ids(app, "member", 3)]
+    assert [ask(app, asker).matchmaker_id for asker in askers] == [
         never_a,
         never_b,
         earlier,

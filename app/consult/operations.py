@@ -8,7 +8,8 @@ not told); a step at the wrong time is ``Conflict`` (a 409).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from app.consult import assignment
 from app.consult.models import (
@@ -30,9 +31,28 @@ class Conflict(Exception):
     """The consultation is not in a state that allows this step."""
 
 
+class TooManyUnresolved(Conflict):
+    """The member already has ``CONSULTATION_MAX_UNRESOLVED`` requests not yet resolved."""
+
+
+def unresolved_count(member_id: int) -> int:
+    """The member's requests waiting for a matchmaker or open."""
+    return db.session.scalar(
+        select(func.count(Consultation.id)).where(
+            Consultation.member_id == member_id,
+            Consultation.state != ConsultationState.resolved,
+        )
+    )
+
+
 def ask(member_id: int, topic: Topic, body: str) -> Consultation:
-    """Store a member's request and assign it fairly (or leave it waiting)."""
+    """Store a member's request and assign it fairly (or leave it waiting). Raises
+    ``TooManyUnresolved`` (nothing written) when the member has as many unresolved
+    requests as ``CONSULTATION_MAX_UNRESOLVED``; the assignment lock makes that count
+    hold for concurrent requests too. Flushes."""
     assignment.lock_assignments()
+    if unresolved_count(member_id) >= current_app.config["CONSULTATION_MAX_UNRESOLVED"]:
+        raise TooManyUnresolved(member_id)
     consultation = Consultation(member_id=member_id, topic=topic, body=body)
     db.session.add(consultation)
     db.session.flush()

@@ -4,12 +4,13 @@ Every route is behind the member gate; a request of someone else is a 404."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.consult import bp, operations
 from app.consult.forms import TOPIC_LABELS, AskForm, RatingForm, ReplyForm
 from app.consult.models import Consultation, ConsultationState, Topic
@@ -48,13 +49,28 @@ def ask() -> str | Response | tuple[str, int]:
         return render_template("consult/ask.html", form=form)
     if not form.validate():
         return render_template("consult/ask.html", form=form), 400
-    consultation = operations.ask(current_user.id, Topic(form.topic.data), form.body.data)
+    if not limits.hit("RATELIMIT_CONSULTATION", "consultation", current_user.id):
+        problem = _("You have asked for many consultations today. Please try again tomorrow.")
+        return render_template("consult/ask.html", form=form, problem=problem), 429
+    try:
+        consultation = operations.ask(current_user.id, Topic(form.topic.data), form.body.data)
+    except operations.TooManyUnresolved:
+        db.session.rollback()
+        return render_template("consult/ask.html", form=form, problem=_unresolved_problem()), 409
     db.session.commit()
     if consultation.state is ConsultationState.waiting:
         flash(_("Your request is waiting for a matchmaker; we will tell you when one takes it."))
     else:
         flash(_("Your request was sent to a matchmaker."), "success")
     return redirect(url_for(".show", consultation_id=consultation.id))
+
+
+def _unresolved_problem() -> str:
+    return _(
+        "You already have %(n)d requests that are not resolved yet. A new one can be sent "
+        "once a matchmaker has resolved one of them.",
+        n=current_app.config["CONSULTATION_MAX_UNRESOLVED"],
+    )
 
 
 def _render(

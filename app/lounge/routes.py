@@ -8,14 +8,14 @@ when the conversation is idle (without JavaScript, the page has a refresh link).
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse_many
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.db_types import utcnow
-from app.extensions import db, limiter
+from app.extensions import db
 from app.lounge import bp, operations
 from app.lounge.forms import MessageForm, UnmatchForm
 from app.quickmatch.models import Match
@@ -38,19 +38,6 @@ def _cursor(name: str) -> int | None:
     if not value.isdigit() or len(value) > 18:
         return -1
     return int(value)
-
-
-def _within_send_limits(member_id: int) -> bool:
-    """Count one message against the member's sending limits; False when over."""
-    if not limiter.enabled:
-        return True
-    items = parse_many(current_app.config["RATELIMIT_LOUNGE_SEND"])
-    key = ("lounge-send", str(member_id))
-    if not all(limiter.limiter.test(item, *key) for item in items):
-        return False
-    for item in items:
-        limiter.limiter.hit(item, *key)
-    return True
 
 
 def _conversation(
@@ -102,7 +89,7 @@ def send(match_id: int) -> Response | tuple[str, int]:
         return _conversation(match, form, 400)
     if not operations.is_open(match):
         return _conversation(match, form, 409, _("This conversation has ended."))
-    if not _within_send_limits(current_user.id):
+    if not limits.hit("RATELIMIT_LOUNGE_SEND", "lounge-send", current_user.id):
         problem = _("You are sending messages very fast. Please wait a little and send again.")
         return _conversation(match, form, 429, problem)
     try:

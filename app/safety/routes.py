@@ -8,16 +8,16 @@ page works without JavaScript: plain links and POST forms.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse_many
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.db_types import utcnow
-from app.extensions import db, limiter
+from app.extensions import db
 from app.profiles.public import public_cards
 from app.quickmatch.today import nickname
 from app.safety import admin, bp, moderation, operations  # noqa: F401 - admin adds routes
@@ -26,21 +26,6 @@ from app.safety.models import Report
 from app.verify.guard import member_required
 
 Page = str | tuple[str, int]
-
-
-def _within_report_limit(member_id: int) -> bool:
-    """Whether the member may file one more report now (``RATELIMIT_REPORT``)."""
-    if not limiter.enabled:
-        return True
-    items = parse_many(current_app.config["RATELIMIT_REPORT"])
-    key = ("safety-report", str(member_id))
-    return all(limiter.limiter.test(item, *key) for item in items)
-
-
-def _count_report(member_id: int) -> None:
-    if limiter.enabled:
-        for item in parse_many(current_app.config["RATELIMIT_REPORT"]):
-            limiter.limiter.hit(item, "safety-report", str(member_id))
 
 
 # -- block ----------------------------------------------------------------------------------
@@ -124,7 +109,7 @@ def report(member_id: int) -> Response | Page:
             "You will be told when it is handled."
         )
         return _report_page(member_id, form, 409, problem)
-    if not _within_report_limit(current_user.id):
+    if not limits.hit("RATELIMIT_REPORT", "safety-report", current_user.id):
         problem = _("You have sent many reports today. Please try again tomorrow.")
         return _report_page(member_id, form, 429, problem)
     try:
@@ -137,7 +122,6 @@ def report(member_id: int) -> Response | Page:
         db.session.rollback()
         problem = _("You have already reported this member and we are still looking into it.")
         return _report_page(member_id, form, 409, problem)
-    _count_report(current_user.id)
     return redirect(url_for(".report_sent", report_id=filed.id))
 
 
