@@ -13,10 +13,12 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # where bin/serve runs the service
 
 
 class ConfigurationError(RuntimeError):
@@ -77,6 +79,25 @@ def development_identity_keys(instance_path: str) -> dict[str, str]:
         with os.fdopen(fd, "w") as handle:
             json.dump(keys, handle)
     return json.loads(path.read_text())
+
+
+def private_instance_folder(instance_path: str) -> Path:
+    """Create ``instance/`` readable by its owner only (0700): it holds the development
+    keys and database."""
+    folder = Path(instance_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
+def private_sqlite_file(path: Path) -> Path:
+    """Create the SQLite file 0600 before SQLite does (it would use the umask, often
+    0644); its journal and WAL files copy the mode. An existing file is tightened."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
 
 
 class Config:
@@ -211,6 +232,9 @@ class Config:
     FORCE_HTTPS = False
     # Number of reverse proxies in front (for client addresses used by rate limits)
     PROXY_COUNT = 0
+    # The service's public address: links in text messages are built on it, never on the
+    # Host header of the request that sent them. Required in production.
+    PUBLIC_BASE_URL: str | None = None
 
     @classmethod
     def finalise(cls, config: dict) -> None:
@@ -226,6 +250,8 @@ class DevelopmentConfig(Config):
     @classmethod
     def finalise(cls, config: dict) -> None:
         instance = config["INSTANCE_PATH"]
+        private_instance_folder(instance)
+        config["PUBLIC_BASE_URL"] = config.get("PUBLIC_BASE_URL") or DEVELOPMENT_BASE_URL
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = development_secret_key(instance)
         if not config.get("IDENTITY_ENCRYPTION_KEYS") or not config.get("IDENTITY_INDEX_KEY"):
@@ -234,11 +260,9 @@ class DevelopmentConfig(Config):
                 config.get("IDENTITY_ENCRYPTION_KEYS") or keys["encryption"]
             )
             config["IDENTITY_INDEX_KEY"] = config.get("IDENTITY_INDEX_KEY") or keys["index"]
-        url = (
-            config.get("SQLALCHEMY_DATABASE_URI")
-            or config.get("DATABASE_URL")
-            or f"sqlite:///{Path(instance) / 'queqiao.db'}"
-        )
+        url = config.get("SQLALCHEMY_DATABASE_URI") or config.get("DATABASE_URL")
+        if not url:  # the embedded default
+            url = f"sqlite:///{private_sqlite_file(Path(instance) / 'queqiao.db')}"
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
             config["SQLALCHEMY_DATABASE_URI"], config.get("SQLALCHEMY_ENGINE_OPTIONS")
@@ -253,6 +277,7 @@ class TestingConfig(DevelopmentConfig):
     SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
     IDENTITY_ENCRYPTION_KEYS = "dGVzdGluZy1rZXktdGVzdGluZy1rZXktdGVzdGluZyE="
     IDENTITY_INDEX_KEY = "testing-blind-index-key-not-for-production-use"
+    PUBLIC_BASE_URL = "http://localhost"  # the test client's host
     CELERY_BROKER_URL = None
     REDIS_URL = None
 
@@ -284,12 +309,26 @@ class ProductionConfig(Config):
             missing.append("IDENTITY_INDEX_KEY (a random string of at least 32 characters)")
         if config.get("SMS_SENDER", "").endswith(":LoggingSender"):
             missing.append("SMS_SENDER (a real SMS gateway; the logging sender is for development)")
+        if not _is_base_url(config.get("PUBLIC_BASE_URL") or ""):
+            missing.append(
+                "PUBLIC_BASE_URL (the public address links in text messages use, "
+                "e.g. https://queqiao.example.cn)"
+            )
         if missing:
             raise ConfigurationError(
                 "Refusing to start in production; set these environment variables: "
                 + "; ".join(missing)
             )
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+def _is_base_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and not (parts.query or parts.fragment)
+    )
 
 
 # Environment variables read when the app is created (never at import time).
@@ -307,6 +346,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "SESSION_COOKIE_SECURE": _bool,
     "FORCE_HTTPS": _bool,
     "PROXY_COUNT": int,
+    "PUBLIC_BASE_URL": str,
     "IDENTITY_ENCRYPTION_KEYS": str,
     "IDENTITY_INDEX_KEY": str,
     "VERIFICATION_DEPARTMENTS": str,

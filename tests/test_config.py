@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import stat
 
 import pytest
+from sqlalchemy import create_engine
 
 import app as app_package
 from app import config as settings
@@ -32,6 +34,7 @@ SETTINGS = [
     "PROXY_COUNT",
     "IDENTITY_ENCRYPTION_KEYS",
     "IDENTITY_INDEX_KEY",
+    "PUBLIC_BASE_URL",
 ]
 
 PRODUCTION = {
@@ -42,6 +45,7 @@ PRODUCTION = {
     "SMS_SENDER": "app.accounts.sms:OutboxSender",
     "IDENTITY_ENCRYPTION_KEYS": "dGVzdGluZy1rZXktdGVzdGluZy1rZXktdGVzdGluZyE=",
     "IDENTITY_INDEX_KEY": "i" * 40,
+    "PUBLIC_BASE_URL": "https://queqiao.example.cn",
 }
 
 
@@ -77,6 +81,7 @@ def test_production_without_settings_names_every_missing_one(environment):
         "SMS_SENDER",
         "IDENTITY_ENCRYPTION_KEYS",
         "IDENTITY_INDEX_KEY",
+        "PUBLIC_BASE_URL",
     ]:
         assert name in message
 
@@ -111,6 +116,28 @@ def test_production_refuses_a_short_secret_key(environment, key):
     message = refusal(environment)
     assert "SECRET_KEY" in message
     assert "32" in message
+
+
+@pytest.mark.parametrize(
+    "url", ["queqiao.example.cn", "ftp://queqiao.example.cn", "https://", "https://h.cn/?x=1"]
+)
+def test_production_refuses_a_public_base_url_that_is_not_an_address(environment, url):
+    production(environment, **{**PRODUCTION, "PUBLIC_BASE_URL": url})
+    assert "PUBLIC_BASE_URL (" in refusal(environment)
+
+
+def test_production_uses_the_public_base_url(environment):
+    production(environment, **PRODUCTION)
+    assert create_app().config["PUBLIC_BASE_URL"] == PRODUCTION["PUBLIC_BASE_URL"]
+
+
+def test_development_links_default_to_where_bin_serve_runs(tmp_path):
+    config = {"INSTANCE_PATH": str(tmp_path)}
+    settings.DevelopmentConfig.finalise(config)
+    assert config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    config = {"INSTANCE_PATH": str(tmp_path), "PUBLIC_BASE_URL": "http://192.168.1.9:5000"}
+    settings.DevelopmentConfig.finalise(config)
+    assert config["PUBLIC_BASE_URL"] == "http://192.168.1.9:5000"
 
 
 def test_production_refuses_a_blank_setting(environment):
@@ -207,6 +234,49 @@ def test_development_finalise_fills_the_defaults(tmp_path):
     settings.DevelopmentConfig.finalise(config)
     assert config["SECRET_KEY"] == (tmp_path / "secret_key").read_text()
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'queqiao.db'}"
+
+
+@pytest.fixture
+def usual_umask():
+    """The common umask (files 0644, folders 0755), whatever the test runner's is."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_embedded_database_and_the_instance_folder_are_private(tmp_path, usual_umask):
+    instance = tmp_path / "instance"
+    config = {"INSTANCE_PATH": str(instance)}
+    settings.DevelopmentConfig.finalise(config)
+    engine = create_engine(config["SQLALCHEMY_DATABASE_URI"])
+    with engine.begin() as connection:  # SQLite writes the file, and a journal beside it
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+    engine.dispose()
+    assert mode(instance / "queqiao.db") == 0o600
+    assert mode(instance) == 0o700
+    assert mode(instance / "secret_key") == 0o600
+
+
+def test_an_existing_database_and_instance_folder_are_made_private(tmp_path, usual_umask):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    (instance / "queqiao.db").write_bytes(b"")
+    (instance / "queqiao.db").chmod(0o644)
+    settings.DevelopmentConfig.finalise({"INSTANCE_PATH": str(instance)})
+    assert mode(instance / "queqiao.db") == 0o600
+    assert mode(instance) == 0o700
+
+
+def test_a_configured_database_file_is_left_alone(tmp_path, usual_umask):
+    config = {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'own.db'}"}
+    settings.DevelopmentConfig.finalise(config)
+    assert not (tmp_path / "queqiao.db").exists()
+    assert not (tmp_path / "own.db").exists()  # SQLite creates it, as the operator set up
 
 
 def test_development_finalise_uses_database_url(tmp_path):

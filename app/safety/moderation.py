@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -21,6 +21,7 @@ from app.accounts import sms
 from app.accounts.models import AccountState, User, new_session_token
 from app.audit.models import record as audit
 from app.extensions import db
+from app.links import public_url
 from app.lounge.operations import MATCH_ENDED, partner_of
 from app.notifications.models import notify
 from app.quickmatch.models import Match
@@ -284,7 +285,7 @@ def _language(member: User) -> str:
 def send_suspension_sms(report: Report) -> None:
     """Tell the suspended member why, with the signed link to appeal (no sign-in)."""
     member = db.session.get(User, report.reported_id)
-    link = url_for("safety.appeal_by_link", token=appeal_token(report), _external=True)
+    link = public_url("safety.appeal_by_link", token=appeal_token(report))
     with force_locale(_language(member)):
         text = _(
             "[Queqiao] Your account is suspended. Reason: %(reason)s To appeal within "
