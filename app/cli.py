@@ -74,8 +74,13 @@ def create_admin(phone: str, password: str) -> None:
 
 @demo_cli.command("seed")
 def seed() -> None:
-    """Fill the database with demo users of every role and state (idempotent)."""
-    results = demo.seed()
+    """Fill the database with demo users of every role and state (idempotent).
+
+    Refused in production: the demo accounts share a published password."""
+    try:
+        results = demo.seed()
+    except demo.DemoRefused as refused:
+        raise click.ClickException(str(refused)) from None
     db.session.commit()
     quick = demo.seed_quickmatch()
     db.session.commit()

@@ -26,6 +26,19 @@ DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo d
 SYNTHETIC_PHONES = tuple(synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
 
 
+class DemoRefused(Exception):
+    """Demo data is for development: its accounts share a published password."""
+
+
+def refuse_in_production() -> None:
+    """Raise ``DemoRefused`` when the app runs in production (``QUEQIAO_ENV=production``)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise DemoRefused(
+            "Refusing to add demo data in production (QUEQIAO_ENV=production): the demo "
+            "accounts, an administrator among them, share a published password."
+        )
+
+
 @dataclass(frozen=True)
 class DemoUser:
     phone: str
@@ -68,8 +81,9 @@ def seed() -> list[tuple[DemoUser, bool]]:
     """Create the demo users that are missing, and run their real-name applications
     through the (in-process) departments; return each user with whether it was new.
 
-    Commits after each application (the workflow's tasks commit).
+    Commits after each application (the workflow's tasks commit). Refused in production.
     """
+    refuse_in_production()
     existing = set(db.session.scalars(select(User.phone)))
     created = []
     for index, demo in enumerate(DEMO_USERS):
@@ -111,7 +125,8 @@ class QuickMatchSeed:
 def seed_quickmatch() -> QuickMatchSeed:
     """Profiles for the verified demo members, a synthetic population of verified
     members around them, and today's suggestions (only for members without a list).
-    Flushes; the caller commits."""
+    Flushes; the caller commits. Refused in production."""
+    refuse_in_production()
     from app.quickmatch import demo as quickmatch_demo
     from app.quickmatch import service
     from app.quickmatch.settings import Settings

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app import demo
+import app as app_package
+from app import create_app, demo
 from app.accounts import passwords
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
 from app.quickmatch.demo import SYNTHETIC_MEMBERS, is_synthetic_phone
 from tests.factories import make_user
+from tests.test_config import PRODUCTION, SETTINGS
 
 ADMIN_PASSWORD = "Harbour-kite-lantern-88"
 
@@ -122,6 +124,23 @@ def named_users(app) -> list[User]:
     """The demo accounts of DEMO_USERS, without quick match's synthetic members (see
     tests/test_quickmatch_demo.py)."""
     return [user for user in users(app) if not is_synthetic_phone(user.phone)]
+
+
+def test_demo_seed_refuses_to_run_in_production(monkeypatch):
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(app_package, "load_dotenv", lambda **_kwargs: False)
+    monkeypatch.setenv("QUEQIAO_ENV", "production")
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    production = create_app()
+    result = production.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 1
+    # A clear refusal before any database work (this app's database does not exist).
+    assert "Refusing to add demo data in production (QUEQIAO_ENV=production)" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with production.app_context(), pytest.raises(demo.DemoRefused):
+        demo.seed_quickmatch()
 
 
 def test_demo_seed_creates_every_role_and_state(seeded):
