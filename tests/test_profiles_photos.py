@@ -6,8 +6,9 @@ import io
 import os
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -17,6 +18,7 @@ from app.privacy.operations import delete_account
 from app.profiles import photos
 from app.profiles.models import MemberPhoto
 from app.quickmatch.models import Block
+from tests.burst import burst, statuses
 from tests.factories import PASSWORD
 from tests.quickmatch_helpers import add_members, population
 
@@ -148,7 +150,7 @@ def test_decompression_bomb_is_refused():
     assert len(bomb) < photos.MAX_BYTES
     with pytest.raises(photos.PhotoRefused) as refused:
         photos.encode(io.BytesIO(bomb))
-    assert refused.value.message is photos.TOO_MANY_PIXELS
+    assert "too many pixels: at most 16 megapixels" in str(refused.value.message)
 
 
 # --- pages ----------------------------------------------------------------------
@@ -228,7 +230,7 @@ def test_at_most_six_photos(app, client, members):
     for _ in range(photos.MAX_PHOTOS):
         assert upload(client, small).status_code == 302
     response = upload(client, small)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "You have 6 photos already" in response.get_data(as_text=True)
     assert len(photo_rows(app, members[0])) == photos.MAX_PHOTOS
 
@@ -295,3 +297,154 @@ def test_deleting_the_account_removes_photo_files(app, client, members):
         db.session.commit()
         count = db.session.scalar(select(func.count()).select_from(MemberPhoto))
     assert count == 0 and not any(os.path.exists(p) for p in paths)
+
+
+# --- the pixel cap, decoding reduced ----------------------------------------------------
+
+
+def big_png(size: tuple[int, int] = (6320, 6320)) -> bytes:
+    """A 1-bit PNG: tens of kilobytes on the wire, hundreds of megabytes once decoded."""
+    out = io.BytesIO()
+    Image.new("1", size).save(out, "PNG")
+    return out.getvalue()
+
+
+def files_in(folder) -> set[str]:
+    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+
+
+def test_a_small_png_of_huge_dimensions_is_refused_before_decoding(
+    app, client, members, monkeypatch
+):
+    data = big_png()
+    assert len(data) < 100 * 1024
+    decoded: list[tuple[int, int]] = []
+    original = ImageFile.ImageFile.load
+
+    def spy(image):
+        decoded.append(image.size)
+        return original(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    sign_in(app, client, members[0])
+    before = files_in(app.config["PHOTO_DIR"])
+    response = upload(client, data, "huge.png")
+    assert response.status_code == 400
+    assert "too many pixels: at most 16 megapixels" in response.get_data(as_text=True)
+    assert (6320, 6320) not in decoded  # refused from the header, never decoded
+    assert photo_rows(app, members[0]) == []
+    assert files_in(app.config["PHOTO_DIR"]) == before
+
+
+def test_the_pixel_cap_is_a_setting(app_factory, members):
+    app = app_factory(PHOTO_MAX_PIXELS=250_000)
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    client = app.test_client()
+    sign_in(app, client, members[0])
+    assert upload(client, image_bytes("PNG", size=(500, 500))).status_code == 302
+    over = upload(client, image_bytes("PNG", size=(501, 500)))
+    assert over.status_code == 400
+    assert "too many pixels: at most 0.25 megapixels" in over.get_data(as_text=True)
+    assert len(photo_rows(app, members[0])) == 1
+
+
+def test_a_large_jpeg_is_decoded_reduced_to_about_the_size_kept():
+    data = image_bytes(size=(4800, 3200), quality=70)
+    image = photos._decode(data, photos.MAX_PIXELS)
+    # Scaled by 1/4 while decoding, still above the 1080 pixels kept on its long side.
+    assert image.size == (1200, 800)
+    narrow = photos._decode(image_bytes(size=(4000, 1000)), photos.MAX_PIXELS)
+    assert narrow.size == (2000, 500)  # 1/2: the thumbnail needs 480 on the short side
+    encoded = photos.encode(io.BytesIO(data))
+    assert (encoded.width, encoded.height) == (1080, 720)
+
+
+# --- limits and the six-photo cap under concurrent uploads -----------------------------
+
+
+def test_uploads_and_deletions_are_limited_per_member(app_factory, members):
+    app = app_factory(RATELIMIT_PHOTO="3 per hour")
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    client = app.test_client()
+    sign_in(app, client, members[0])
+    small = image_bytes(size=(300, 300))
+    assert upload(client, small).status_code == 302
+    assert upload(client, small).status_code == 302
+    first, second = photo_rows(app, members[0])
+    assert client.post(f"/profile/photos/{first.id}/delete").status_code == 302
+    over = upload(client, small)
+    assert over.status_code == 429
+    assert "changed your photos many times" in over.get_data(as_text=True)
+    refused = client.post(f"/profile/photos/{second.id}/delete")
+    assert refused.status_code == 429
+    assert [p.id for p in photo_rows(app, members[0])] == [second.id]
+    other = app.test_client()  # another member has a count of their own
+    sign_in(app, other, members[1])
+    assert upload(other, small).status_code == 302
+
+
+def with_photos(app, client, member_id: int, n: int) -> None:
+    for _ in range(n):
+        assert upload(client, image_bytes(size=(300, 300))).status_code == 302
+
+
+def assert_six_and_no_orphans(app, answers, member_id: int, folder) -> None:
+    found = statuses(answers)
+    assert set(found) <= {302, 409}, found
+    rows = photo_rows(app, member_id)
+    assert len(rows) == photos.MAX_PHOTOS
+    assert sorted(p.slot for p in rows) == list(range(photos.MAX_PHOTOS))
+    assert sum(p.is_main for p in rows) == 1
+    assert all("You have 6 photos already" in a.text for a in answers if a.status == 409)
+    expected = {f"{p.token}{suffix}" for p in rows for suffix in (".jpg", "-thumb.jpg")}
+    assert files_in(folder) == expected
+
+
+def concurrent_uploads(app, client, n: int = 10):
+    data = image_bytes(size=(600, 600))
+    return burst(app, client, lambda c, i: upload(c, data), n)
+
+
+def test_ten_concurrent_uploads_onto_four_photos_leave_exactly_six(app_factory, members, tmp_path):
+    app = app_factory(PHOTO_DIR=str(tmp_path))
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    client = app.test_client()
+    sign_in(app, client, members[0])
+    with_photos(app, client, members[0], 4)
+    answers = concurrent_uploads(app, client)
+    assert statuses(answers) == {302: 2, 409: 8}
+    assert_six_and_no_orphans(app, answers, members[0], tmp_path)
+
+
+def test_without_the_lock_the_database_still_refuses_a_seventh(
+    app_factory, members, tmp_path, monkeypatch
+):
+    """The slot constraint is what holds the cap: with the per-member lock gone, racing
+    uploads collide on a slot and the database refuses the loser, never a seventh."""
+    app = app_factory(PHOTO_DIR=str(tmp_path))
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    client = app.test_client()
+    sign_in(app, client, members[0])
+    with_photos(app, client, members[0], 5)
+    monkeypatch.setattr(photos, "_lock_photos", lambda user_id: None)
+    answers = concurrent_uploads(app, client)
+    assert statuses(answers)[302] == 1
+    assert_six_and_no_orphans(app, answers, members[0], tmp_path)
+
+
+@pytest.mark.parametrize("slot", [6, -1])
+def test_the_database_refuses_a_slot_outside_the_six(app, members, slot):
+    with app.app_context():
+        db.session.add(MemberPhoto(user_id=members[0], token="x", slot=slot, width=1, height=1))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_the_database_refuses_two_photos_in_one_slot(app, members):
+    with app.app_context():
+        for token in ("a", "b"):
+            db.session.add(MemberPhoto(user_id=members[0], token=token, slot=2, width=1, height=1))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

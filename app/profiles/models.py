@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import UTCDateTime, utcnow
@@ -12,6 +21,7 @@ from app.extensions import db
 from matching.types import Profile
 
 MIN_AGE = 18
+MAX_PHOTOS = 6
 
 
 class MemberProfile(db.Model):
@@ -90,11 +100,17 @@ class MemberPhoto(db.Model):
     """
 
     __tablename__ = "member_photo"
-    __table_args__ = (Index("ix_member_photo_user_main", "user_id", "is_main"),)
+    __table_args__ = (
+        Index("ix_member_photo_user_main", "user_id", "is_main"),
+        # At most six photos a member, enforced by the database on every engine.
+        UniqueConstraint("user_id", "slot"),
+        CheckConstraint(f"slot >= 0 AND slot < {MAX_PHOTOS}", name="slot_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     token: Mapped[str] = mapped_column(String(32), unique=True)
+    slot: Mapped[int] = mapped_column(SmallInteger)  # 0..MAX_PHOTOS-1, one photo each
     width: Mapped[int] = mapped_column(SmallInteger)
     height: Mapped[int] = mapped_column(SmallInteger)
     is_main: Mapped[bool] = mapped_column(default=False)

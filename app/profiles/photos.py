@@ -1,16 +1,25 @@
 """Profile photos: decoded and re-encoded with Pillow, never stored as uploaded.
 
-An upload is read up to ``PHOTO_MAX_BYTES`` (5 MB), must decode as JPEG, PNG or WebP
-and be at least ``MIN_SIDE`` pixels on each side. What is kept is a new JPEG drawn
-from the decoded pixels: turned upright by its EXIF orientation, then written without
-any metadata (no EXIF, GPS, ICC, XMP or comments), no larger than ``FULL_SIDE`` on
-its longest side, plus a square ``THUMB_SIDE`` thumbnail for cards. Files live under
-``PHOTO_DIR`` (default ``instance/photos``) and are named by a random token.
+An upload is read up to ``PHOTO_MAX_BYTES`` (5 MB), must decode as JPEG, PNG or WebP,
+be at least ``MIN_SIDE`` pixels on each side and at most ``PHOTO_MAX_PIXELS`` (16 MP) in
+all: the size is read from the header and a larger image is refused before any pixel
+is decoded (a 40 KB PNG can claim 40 megapixels, 400 MB once decoded). A JPEG is
+decoded reduced (``draft``: 1/2, 1/4 or 1/8 of its size, still above what is kept).
+What is kept is a new JPEG drawn from the decoded pixels: turned upright by its EXIF
+orientation, then written without any metadata (no EXIF, GPS, ICC, XMP or comments), no
+larger than ``FULL_SIDE`` on its longest side, plus a square ``THUMB_SIDE`` thumbnail
+for cards. Files live under ``PHOTO_DIR`` (default ``instance/photos``) and are named
+by a random token.
+
+A member has at most ``MAX_PHOTOS``: each photo holds one of the slots 0..5, and the
+database refuses a second photo in a slot or a slot outside that range, so the cap
+holds on every engine, whatever the timing of concurrent uploads.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import secrets
 import warnings
@@ -20,19 +29,19 @@ from typing import IO
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.extensions import db
-from app.profiles.models import MemberPhoto
+from app.profiles.models import MAX_PHOTOS, MemberPhoto
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # larger images are refused before they are decoded
+MAX_PIXELS = 16_000_000  # the default of PHOTO_MAX_PIXELS
 MIN_SIDE = 200
 FULL_SIDE = 1080
 THUMB_SIDE = 480
-MAX_PHOTOS = 6
 QUALITY = 85
 THUMB = "thumb"
 FULL = "full"
@@ -49,7 +58,6 @@ class PhotoRefused(ValueError):
 TOO_LARGE = _l("The photo is larger than 5 MB. Choose a smaller one.")
 NOT_AN_IMAGE = _l("This file is not a JPEG, PNG or WebP image.")
 TOO_SMALL = _l("The photo is too small: at least 200 × 200 pixels.")
-TOO_MANY_PIXELS = _l("The photo has too many pixels (at most 40 megapixels).")
 TOO_MANY = _l("You have 6 photos already. Delete one to add another.")
 
 
@@ -70,18 +78,39 @@ def _read_limited(stream: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> Image.Image:
+def too_many_pixels(max_pixels: int) -> str:
+    return _l(
+        "The photo has too many pixels: at most %(n)s megapixels. Choose a smaller one.",
+        n=f"{max_pixels / 1_000_000:g}",
+    )
+
+
+def _needed(size: tuple[int, int]) -> tuple[int, int]:
+    """The smallest size, in the image's proportions, that still gives the full photo
+    (``FULL_SIDE`` on the long side) and the thumbnail (``THUMB_SIDE`` on the short)."""
+    width, height = size
+    scale = min(1.0, max(FULL_SIDE / max(size), THUMB_SIDE / min(size)))
+    return math.ceil(width * scale), math.ceil(height * scale)
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    """Open from the header, check the size, then decode (a JPEG reduced)."""
     with warnings.catch_warnings():
+        # Pillow's own guard (Image.MAX_IMAGE_PIXELS) as an error, never a warning.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoRefused(TOO_MANY_PIXELS)
+            image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))  # lazy: header only
+            if image.width * image.height > max_pixels:
+                raise PhotoRefused(too_many_pixels(max_pixels))
+            if min(image.size) < MIN_SIDE:
+                raise PhotoRefused(TOO_SMALL)
+            if image.format == "JPEG":
+                image.draft(image.mode, _needed(image.size))
             image.load()
         except PhotoRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise PhotoRefused(TOO_MANY_PIXELS) from error
+            raise PhotoRefused(too_many_pixels(max_pixels)) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             raise PhotoRefused(NOT_AN_IMAGE) from error
     return image
@@ -106,11 +135,9 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def encode(stream: IO[bytes], max_bytes: int = MAX_BYTES) -> Encoded:
+def encode(stream: IO[bytes], max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> Encoded:
     """Decode an upload and re-encode it; ``PhotoRefused`` says what is wrong with it."""
-    image = _decode(_read_limited(stream, max_bytes))
-    if min(image.size) < MIN_SIDE:
-        raise PhotoRefused(TOO_SMALL)
+    image = _decode(_read_limited(stream, max_bytes), max_pixels)
     upright = _rgb(ImageOps.exif_transpose(image))
     full = upright.copy()
     full.thumbnail((FULL_SIDE, FULL_SIDE), Image.Resampling.LANCZOS)
@@ -149,38 +176,71 @@ def photos_of(user_id: int) -> list[MemberPhoto]:
     return list(db.session.scalars(query))
 
 
+def _lock_photos(user_id: int) -> None:
+    """One upload at a time per member until the transaction ends, so the main flag and
+    the slot chosen stay right (PostgreSQL: the user's row ``FOR UPDATE``; SQLite: the
+    database's write lock, taken by a no-op write)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    else:
+        db.session.execute(text("UPDATE user_account SET id = id WHERE id = :id"), {"id": user_id})
+
+
+def _free_slot(existing: list[MemberPhoto]) -> int:
+    taken = {photo.slot for photo in existing}
+    free = [slot for slot in range(MAX_PHOTOS) if slot not in taken]
+    if not free:
+        raise PhotoRefused(TOO_MANY)
+    return free[0]
+
+
+def _insert(photo: MemberPhoto) -> None:
+    """Insert the row in a savepoint; the database refuses a taken or invalid slot."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError as error:
+        raise PhotoRefused(TOO_MANY) from error
+
+
 def add(user_id: int, stream: IO[bytes]) -> MemberPhoto:
-    """Store a new photo for the member (the main one if it is the first). Flushes.
+    """Store a new photo for the member (the main one if it is the first). Flushes; the
+    files are written once the row holds its slot (``discard`` them if the commit fails).
 
     Raises ``PhotoRefused`` for a bad file or a member at ``MAX_PHOTOS``; then
     nothing is written.
     """
-    # One upload at a time per member: the count and the main flag stay right.
-    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    _free_slot(photos_of(user_id))  # refuse a seventh before spending time decoding it
+    config = current_app.config
+    encoded = encode(
+        stream, config.get("PHOTO_MAX_BYTES", MAX_BYTES), config.get("PHOTO_MAX_PIXELS", MAX_PIXELS)
+    )
+    _lock_photos(user_id)
     existing = photos_of(user_id)
-    if len(existing) >= MAX_PHOTOS:
-        raise PhotoRefused(TOO_MANY)
-    encoded = encode(stream, current_app.config.get("PHOTO_MAX_BYTES", MAX_BYTES))
-    token = secrets.token_urlsafe(16)
-    _write(file_path(token, FULL), encoded.full)
-    _write(file_path(token, THUMB), encoded.thumb)
     photo = MemberPhoto(
         user_id=user_id,
-        token=token,
+        token=secrets.token_urlsafe(16),
+        slot=_free_slot(existing),
         width=encoded.width,
         height=encoded.height,
         is_main=not existing,
     )
-    db.session.add(photo)
-    db.session.flush()
+    _insert(photo)
+    _write(file_path(photo.token, FULL), encoded.full)
+    _write(file_path(photo.token, THUMB), encoded.thumb)
     return photo
 
 
-def remove_files(photo: MemberPhoto) -> None:
+def discard(token: str) -> None:
+    """Remove the files of a photo whose row was not kept (its commit failed)."""
     for variant in (FULL, THUMB):
-        path = file_path(photo.token, variant)
+        path = file_path(token, variant)
         if os.path.isfile(path):
             os.remove(path)
+
+
+def remove_files(photo: MemberPhoto) -> None:
+    discard(photo.token)
 
 
 def delete(photo: MemberPhoto) -> None:

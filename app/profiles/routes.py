@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.extensions import db
 from app.profiles import bp, photos
 from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
@@ -103,21 +105,49 @@ def _own_photo(photo_id: int) -> MemberPhoto:
     return photo
 
 
-def _photos_page(form: PhotoForm, status: int = 200) -> tuple[str, int]:
+def _photos_page(form: PhotoForm, status: int = 200, problem: str | None = None) -> tuple[str, int]:
     page = render_template(
         "profiles/photos.html",
         form=form,
         photos=photos.photos_of(current_user.id),
         max_photos=photos.MAX_PHOTOS,
         photo_url=photos.url,
+        problem=problem,
     )
     return page, status
+
+
+def _within_photo_limit() -> bool:
+    """Count one upload or deletion against ``RATELIMIT_PHOTO``."""
+    return limits.hit("RATELIMIT_PHOTO", "photo", current_user.id)
+
+
+def _photo_limit_page() -> tuple[str, int]:
+    problem = _("You have changed your photos many times in the last hour. Please try again later.")
+    return _photos_page(PhotoForm(formdata=None), 429, problem)
+
+
+def _commit_photo(photo: MemberPhoto) -> None:
+    """Commit the new photo; when that fails its files go too (no orphans)."""
+    token = photo.token
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        photos.discard(token)
+        raise
 
 
 @bp.get("/photos")
 @member_required
 def photo_list() -> tuple[str, int]:
     return _photos_page(PhotoForm(formdata=None))
+
+
+def _refusal_status(refused: photos.PhotoRefused) -> int:
+    if refused.message is photos.TOO_LARGE:
+        return 413
+    return 409 if refused.message is photos.TOO_MANY else 400
 
 
 @bp.post("/photos")
@@ -131,21 +161,26 @@ def photo_upload() -> Response | tuple[str, int]:
         return _photos_page(form, 413)
     if not form.validate_on_submit():
         return _photos_page(form, 400)
+    if not _within_photo_limit():
+        return _photo_limit_page()
     try:
-        photos.add(current_user.id, form.photo.data.stream)
+        photo = photos.add(current_user.id, form.photo.data.stream)
     except photos.PhotoRefused as refused:
         db.session.rollback()
         form.photo.errors = [str(refused.message)]
-        return _photos_page(form, 413 if refused.message is photos.TOO_LARGE else 400)
-    db.session.commit()
+        return _photos_page(form, _refusal_status(refused))
+    _commit_photo(photo)
     flash(_("Your photo is added."), "success")
     return redirect(url_for("profiles.photo_list"))
 
 
 @bp.post("/photos/<int:photo_id>/delete")
 @member_required
-def photo_delete(photo_id: int) -> Response:
-    photos.delete(_own_photo(photo_id))
+def photo_delete(photo_id: int) -> Response | tuple[str, int]:
+    photo = _own_photo(photo_id)
+    if not _within_photo_limit():
+        return _photo_limit_page()
+    photos.delete(photo)
     db.session.commit()
     flash(_("The photo is deleted."), "success")
     return redirect(url_for("profiles.photo_list"))
