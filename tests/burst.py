@@ -35,7 +35,14 @@ def burst(
 ) -> list[Answer]:
     """Run ``request(client, i)`` for i in 0..n-1 at once, each on its own thread and
     client; the answers in the order of i."""
-    clients = [clone(app, signed_in) for _ in range(n)]
+    return at_once([clone(app, signed_in) for _ in range(n)], request)
+
+
+def at_once(
+    clients: list[FlaskClient], request: Callable[[FlaskClient, int], object]
+) -> list[Answer]:
+    """Run ``request(clients[i], i)`` for every client at once, one thread each."""
+    n = len(clients)
     start = threading.Barrier(n)
 
     def one(i: int) -> Answer:

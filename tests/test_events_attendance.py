@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, timedelta
+from types import SimpleNamespace
 
+import limits.storage.memory
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
@@ -12,6 +15,7 @@ from app.db_types import utcnow
 from app.events.models import Pick, Signup
 from app.extensions import db
 from app.quickmatch.models import Block, Match
+from tests.burst import at_once, burst, statuses
 from tests.events_helpers import (
     add_event,
     client_of,
@@ -220,3 +224,100 @@ def test_the_event_as_an_ics_file(app):
     assert str(entry["LOCATION"]) == "杭州 西湖文化广场草坪"
     assert "新手友好" in str(entry["DESCRIPTION"])
     assert str(entry["URL"]).endswith(f"/events/{event}")
+
+
+# --- guessing the code -------------------------------------------------------------------
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Move the in-memory limiter's clock on by the given seconds (a window passes)."""
+    clock = {"offset": 0.0}
+    real = time.time
+    monkeypatch.setattr(
+        limits.storage.memory, "time", SimpleNamespace(time=lambda: real() + clock["offset"])
+    )
+
+    def advance(seconds: float) -> None:
+        clock["offset"] += seconds
+
+    return advance
+
+
+WRONG = "111111"
+RIGHT = "482913"
+
+
+def guess(client, event: int, code: str):
+    return client.post(f"/events/{event}/checkin", data={"code": code})
+
+
+def test_wrong_codes_are_limited_per_member_and_event_even_the_right_one_waits(app_factory, later):
+    app = app_factory(RATELIMIT_CHECKIN="5 per 10 minutes")
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    event = add_event(app, organiser(app))
+    move(app, event, utcnow() - timedelta(minutes=10))
+    other_event = add_event(app, organiser(app))
+    move(app, other_event, utcnow() - timedelta(minutes=5))
+    (member,) = members(app, men=1)
+    seat(app, event, member)
+    seat(app, other_event, member)
+    client = client_of(app, member)
+    assert [guess(client, event, WRONG).status_code for _ in range(5)] == [400] * 5
+    limited = guess(client, event, RIGHT)
+    assert limited.status_code == 429
+    assert "Too many check-in attempts" in text(limited)
+    assert not checked_in(app, event, member)
+    assert guess(client, other_event, RIGHT).status_code == 302  # another event: its own count
+    later(9 * 60)
+    assert guess(client, event, RIGHT).status_code == 429
+    later(61)
+    assert guess(client, event, RIGHT).status_code == 302
+    assert checked_in(app, event, member)
+
+
+def test_a_hundred_wrong_codes_in_a_row_are_cut_short(app, running):
+    (member,) = members(app, men=1)
+    seat(app, running, member)
+    client = client_of(app, member)
+    answers = [guess(client, running, f"{n:06d}").status_code for n in range(100)]
+    assert answers[:5] == [400] * 5 and set(answers[5:]) == {429}
+    assert not checked_in(app, running, member)
+
+
+def test_wrong_codes_are_limited_per_event_for_all_members_together(app_factory, later):
+    app = app_factory(RATELIMIT_CHECKIN_EVENT="3 per 10 minutes")
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    event = add_event(app, organiser(app), capacity=10)
+    move(app, event, utcnow() - timedelta(minutes=10))
+    people = members(app, men=3, women=3)
+    for person in people:
+        seat(app, event, person)
+    clients = [client_of(app, person) for person in people]
+    assert [guess(c, event, WRONG).status_code for c in clients[:3]] == [400] * 3
+    limited = guess(clients[3], event, RIGHT)  # one who never guessed wrong
+    assert limited.status_code == 429 and "Too many check-in attempts" in text(limited)
+    assert not checked_in(app, event, people[3])
+    later(601)
+    assert guess(clients[3], event, RIGHT).status_code == 302
+
+
+def test_a_burst_of_guesses_by_one_member_gets_no_more_than_the_limit(app, running):
+    (member,) = members(app, men=1)
+    seat(app, running, member)
+    answers = burst(app, client_of(app, member), lambda c, i: guess(c, running, f"{i:06d}"))
+    found = statuses(answers)
+    assert set(found) <= {400, 429} and 1 <= found.get(400, 0) <= 5
+    assert not checked_in(app, running, member)
+
+
+def test_a_burst_of_guesses_at_one_event_gets_no_more_than_its_limit(app_factory):
+    app = app_factory(RATELIMIT_CHECKIN_EVENT="3 per 10 minutes")
+    event = add_event(app, organiser(app), capacity=10)
+    move(app, event, utcnow() - timedelta(minutes=10))
+    people = members(app, men=5, women=5)
+    for person in people:
+        seat(app, event, person)
+    clients = [client_of(app, person) for person in people]
+    answers = at_once(clients, lambda c, i: guess(c, event, f"{i:06d}"))
+    assert statuses(answers) == {400: 3, 429: 7}

@@ -13,6 +13,8 @@ taken back, and never shown to the picked member.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +27,20 @@ from app.quickmatch.models import Match
 
 CHECKIN_OPENS_BEFORE = timedelta(hours=1)
 CHOICE_DAYS = 7
+TOO_MANY_GUESSES = _l(
+    "Too many check-in attempts. Please wait a few minutes and try again, or ask the "
+    "matchmaker to check you in."
+)
+
+
+@dataclass(frozen=True)
+class Guesses:
+    """The event's budget of wrong codes: ``allowed`` before a code is compared (False
+    once the budget is spent), ``wrong`` to count one. Both run under the event's lock,
+    so concurrent guesses at one event are counted one after the other."""
+
+    allowed: Callable[[], bool] = lambda: True
+    wrong: Callable[[], object] = lambda: None
 
 
 def new_code() -> str:
@@ -50,17 +66,23 @@ def _signup(event_id: int, member_id: int) -> Signup | None:
     return db.session.scalar(query)
 
 
-def check_in(event_id: int, member_id: int, code: str, now: datetime) -> Signup:
+def check_in(
+    event_id: int, member_id: int, code: str, now: datetime, guesses: Guesses = Guesses()
+) -> Signup:
     """Check the member in with the venue's code. Refused when check-in is not open
-    (409), the member has no confirmed seat (403) or the code is wrong (400). Checking
-    in twice is harmless. Flushes."""
+    (409), the member has no confirmed seat (403), the event's ``guesses`` are spent
+    (429: even the right code waits) or the code is wrong (400, counted as a wrong
+    guess). Checking in twice is harmless. Flushes."""
     event = lock_event(event_id)
     if not checkin_open(event, now):
         raise Refused(_l("Check-in is open from an hour before the start until the end."))
     mine = _signup(event.id, member_id)
     if mine is None or mine.shown_state(now) is not SignupState.confirmed:
         raise Refused(_l("Only members with a confirmed seat can check in."), 403)
+    if not guesses.allowed():
+        raise Refused(TOO_MANY_GUESSES, 429)
     if not secrets.compare_digest(code.strip(), event.checkin_code):
+        guesses.wrong()
         raise Refused(_l("That is not the check-in code. Ask the matchmaker for it."), 400)
     if mine.checked_in_at is None:
         mine.checked_in_at = now

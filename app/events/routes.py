@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.db_types import utcnow
 from app.events import attendance, bp, calendar, operations, queries
 from app.events.forms import ActionForm, CheckinForm, FilterForm
@@ -103,6 +104,15 @@ def decline(event_id: int) -> Response | tuple[str, int]:
     return _act(event_id, operations.decline, _("You declined the seat."))
 
 
+def _event_guesses(event_id: int) -> attendance.Guesses:
+    """The event's wrong codes, all members together (``RATELIMIT_CHECKIN_EVENT``)."""
+    setting, scope = "RATELIMIT_CHECKIN_EVENT", "checkin-event"
+    return attendance.Guesses(
+        allowed=lambda: not limits.exhausted(setting, scope, event_id),
+        wrong=lambda: limits.hit(setting, scope, event_id),
+    )
+
+
 @bp.post("/events/<int:event_id>/checkin")
 @member_required
 def check_in(event_id: int) -> Response | tuple[str, int]:
@@ -110,8 +120,13 @@ def check_in(event_id: int) -> Response | tuple[str, int]:
     form = CheckinForm()
     if not form.validate():
         return _show(event, 400, checkin=form)
+    # Every attempt counts, the right code included: a burst gets no more than the limit.
+    if not limits.hit("RATELIMIT_CHECKIN", "checkin", event.id, current_user.id):
+        return _show(event, 429, str(attendance.TOO_MANY_GUESSES), form)
     try:
-        attendance.check_in(event.id, current_user.id, form.code.data, utcnow())
+        attendance.check_in(
+            event.id, current_user.id, form.code.data, utcnow(), _event_guesses(event.id)
+        )
     except operations.Refused as refusal:
         db.session.rollback()
         return _show(db.session.get(Event, event_id), refusal.status, str(refusal.message), form)
