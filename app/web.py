@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from app.extensions import talisman
 
@@ -75,6 +76,18 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, hint=hint), code
 
 
+def no_store(response: Response) -> Response:
+    """Caches keep no dynamic response: pages are personal to the signed-in user (My
+    data and its export, conversations, the console) or carry the visitor's CSRF token.
+
+    Static files keep their caching, and so does a response that chose private caching
+    itself (a photo's bytes, under an unguessable token, kept by the browser only).
+    """
+    if request.endpoint != "static" and not response.cache_control.private:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def locale_context() -> dict[str, str]:
     """Template variables for the active language: its code and its BCP 47 tag."""
     locale = get_locale()
@@ -84,6 +97,7 @@ def locale_context() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(locale_context)
+    app.after_request(no_store)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

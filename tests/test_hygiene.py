@@ -11,6 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.links import public_url
 from app.safety.models import Report
+from tests import test_authorisation as authorisation
+from tests.factories import login_as
 from tests.safety_helpers import admin_id, make_match, members
 from tests.test_today_page import sign_in
 
@@ -62,3 +64,42 @@ def test_public_url_keeps_the_scheme_host_and_path_prefix(app_factory):
     assert link == "https://gov.example.cn:8443/services/queqiao/safety/appeal/abc"
     with app.app_context():  # no request at all (a task)
         assert public_url("main.home") == "https://gov.example.cn:8443/services/queqiao/"
+
+
+GET_ROUTES = sorted(key for key in authorisation.TABLE if key[1] == "GET")
+MEMBER_PAGES = [key for key in GET_ROUTES if authorisation.TABLE[key].expected["member"] == 200]
+
+
+def test_the_table_gives_members_many_pages():
+    assert len(MEMBER_PAGES) > 20
+
+
+@pytest.mark.parametrize(("endpoint", "method"), MEMBER_PAGES, ids=[e for e, _ in MEMBER_PAGES])
+def test_every_page_a_member_opens_is_never_stored(app, client, endpoint, method):
+    login_as(app, client, "member")
+    response = client.get(authorisation.TABLE[(endpoint, method)].path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("role", ["member", "admin", "registered"])
+def test_every_answer_to_a_signed_in_user_is_never_stored(app, client, role):
+    login_as(app, client, role)
+    for endpoint, _method in GET_ROUTES:
+        response = client.get(authorisation.TABLE[(endpoint, "GET")].path)
+        assert response.headers.get("Cache-Control") == "no-store", (endpoint, response.status)
+
+
+def test_the_my_data_export_is_never_stored(app, client):
+    login_as(app, client, "member")
+    response = client.post("/me/data/export")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_keep_their_caching(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()
