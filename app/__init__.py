@@ -30,6 +30,7 @@ MODEL_MODULES = (
     "app.safety.models",
     "app.school.models",
     "verification.models",
+    "verification.health",
 )
 
 

@@ -117,6 +117,9 @@ TABLE: dict[tuple[str, str], Case] = {
         data={"decision": "approve", "reason": "Checked the papers in person"},
     ),
     ("review.audit_log", "GET"): Case("/admin/audit", administrators_only("/admin/audit", 200)),
+    ("review.departments", "GET"): Case(
+        "/admin/departments", administrators_only("/admin/departments", 200)
+    ),
 }
 
 # Each feature's entries live in its own module under tests/authz/.

@@ -1,18 +1,27 @@
 """Hygiene: links in text messages use the configured public address (never the Host
-header); personal pages are never stored by a cache."""
+header); personal pages are never stored by a cache; the People search keeps phone
+numbers out of URLs (and so out of access logs)."""
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
 
+import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.links import public_url
+from app.privacy.models import PersonalDataAccess
 from app.safety.models import Report
 from tests import test_authorisation as authorisation
-from tests.factories import login_as
+from tests.factories import PASSWORD, login_as, make_user
 from tests.safety_helpers import admin_id, make_match, members
 from tests.test_today_page import sign_in
 
@@ -103,3 +112,106 @@ def test_static_files_keep_their_caching(client):
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
     response.close()
+
+
+# -- the People search: no phone number in a URL ---------------------------------------
+
+SEARCHED = "13912345678"
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` with werkzeug's real request handler (which writes the access log)
+    on a free local port in a background thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def people_search_over_http(app, base: str) -> tuple[list[str], list[httpx.Response]]:
+    """Sign in as an administrator, open People, search, grant the role: what a browser
+    does. Returns every URL requested and every response."""
+    admin = make_user(app, "admin")
+    member = make_user(app, "member", phone="+86" + SEARCHED)
+    urls: list[str] = []
+    hooks = {"request": [lambda request: urls.append(str(request.url))]}
+    with httpx.Client(base_url=base, event_hooks=hooks, follow_redirects=True) as browser:
+        browser.cookies.set("lang", "en")
+        answers = [
+            browser.post("/account/signin", data={"phone": admin.phone, "password": PASSWORD}),
+            browser.get("/admin/people"),
+            browser.post("/admin/people", data={"phone": SEARCHED}),
+            browser.post(
+                f"/admin/people/{member.id}/role",
+                data={"action": "grant", "seen_role": "member", "reason": "参加过红娘培训"},
+            ),
+        ]
+    return urls, [hop for answer in answers for hop in [*answer.history, answer]]
+
+
+def test_a_people_search_puts_no_phone_number_in_the_access_log(app, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    with serving(app) as base:
+        urls, responses = people_search_over_http(app, base)
+    assert [r.status_code for r in responses] == [302, 200, 200, 200, 302, 200]
+    assert "Verified member" in responses[3].text and "is now a matchmaker" in responses[5].text
+    access_log = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert sum('"POST /admin/people HTTP/1.1" 200' in line for line in access_log) == 1
+    for where in [*access_log, *urls, *(r.headers.get("Location", "") for r in responses)]:
+        assert SEARCHED not in where and SEARCHED[-8:] not in where, where
+
+
+class FormMethods(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "form":
+            self.forms.append(dict(attrs))
+
+
+def test_the_people_search_form_posts(app, client):
+    login_as(app, client, "admin")
+    parser = FormMethods()
+    parser.feed(client.get("/admin/people").get_data(as_text=True))
+    [search] = [form for form in parser.forms if form.get("data-testid") == "people-search"]
+    assert search["method"] == "post" and search["action"] == "/admin/people"
+
+
+def accesses(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(PersonalDataAccess))
+
+
+def test_a_phone_in_the_query_string_is_not_searched(app, client):
+    login_as(app, client, "admin")
+    make_user(app, "member", phone="+86" + SEARCHED)
+    client.set_cookie("lang", "en")
+    response = client.get("/admin/people", query_string={"phone": SEARCHED})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'data-testid="person"' not in page and "No account with this number" not in page
+    assert "139****5678" not in page
+    assert accesses(app) == 0
+
+
+def test_the_people_search_needs_the_csrf_token(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    admin = make_user(app, "admin")
+    make_user(app, "member", phone="+86" + SEARCHED)
+    sign_in(app, client, admin.id)
+    assert client.post("/admin/people", data={"phone": SEARCHED}).status_code == 400
+    assert accesses(app) == 0
+    page = client.get("/admin/people").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    found = client.post("/admin/people", data={"phone": SEARCHED, "csrf_token": token})
+    assert found.status_code == 200 and 'data-testid="person"' in found.get_data(as_text=True)
+    assert accesses(app) == 1

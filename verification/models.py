@@ -35,6 +35,9 @@ HOLDING_CASE_STATES = (CaseState.checking, CaseState.review, CaseState.approved)
 class CheckState(enum.StrEnum):
     queued = "queued"
     running = "running"
+    # Its department's system is down (circuit breaker open): no attempt is spent; it
+    # resumes when the department recovers (``verification.health``).
+    waiting = "waiting"
     passed = "passed"
     failed = "failed"
     review = "review"
@@ -42,7 +45,7 @@ class CheckState(enum.StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self not in (CheckState.queued, CheckState.running)
+        return self not in (CheckState.queued, CheckState.running, CheckState.waiting)
 
 
 def _states_sql(states: tuple[CaseState, ...]) -> Any:
@@ -116,6 +119,8 @@ class Check(db.Model):
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it first waited for its department to recover; patience counts from here.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped[Case] = relationship(back_populates="checks")
 

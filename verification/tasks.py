@@ -17,6 +17,13 @@ Robustness on a real broker:
   (``VERIFICATION_RETRY_BACKOFF`` * 2**(n-1), at most ``VERIFICATION_RETRY_BACKOFF_MAX``)
   until ``VERIFICATION_MAX_ATTEMPTS``; then the check is an error and the case goes
   to review.
+- Unless the department itself is down: every unavailable answer and time-out feeds
+  its circuit breaker (``verification.health``). While it is open the department's
+  checks *wait* (no call, no attempt spent) and ``resume_department`` queues them
+  again when it recovers (a trial check answers, or ``verification.probes`` pings it);
+  a check waiting past ``VERIFICATION_OUTAGE_PATIENCE`` goes to review (``reconcile``),
+  and is retried by itself when the department recovers, unless an administrator
+  decided the case meanwhile.
 - A department call is bounded by ``VERIFICATION_CHECK_TIME_LIMIT`` on any pool (Celery
   enforces time limits only in prefork pools); past it the call counts as unavailable.
   Prefork pools also get Celery's soft limit and ``VERIFICATION_CHECK_HARD_TIME_LIMIT``.
@@ -27,7 +34,9 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -36,7 +45,7 @@ from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
-from verification import operations, runtime
+from verification import health, operations, outage, runtime
 from verification.departments import (
     Answer,
     Applicant,
@@ -44,11 +53,14 @@ from verification.departments import (
     DepartmentError,
     DepartmentUnavailable,
 )
+from verification.health import Admission, BreakerState
 from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 log = logging.getLogger(__name__)
 
-PENDING = (CheckState.queued, CheckState.running)
+T = TypeVar("T")
+PENDING = (CheckState.queued, CheckState.running)  # the reconciler's to look after
+UNFINISHED = (*PENDING, CheckState.waiting)  # a case with one of these is undecided
 
 
 @shared_task(name="verification.dispatch_case", acks_late=True, ignore_result=True)
@@ -100,10 +112,17 @@ def run_check(self: Task, check_id: int) -> str | None:
 
 def _start_attempt(check_id: int) -> tuple[Department, Applicant] | None:
     check = db.session.get(Check, check_id, with_for_update=True)
-    if check is None or check.is_final:
-        db.session.rollback()
+    if check is None or check.is_final or check.state is CheckState.waiting:
+        db.session.rollback()  # a waiting check is resumed with a fresh message
         return None
-    operations.start_attempt(check, runtime.policy())
+    policy, now = runtime.policy(), utcnow()
+    if health.admit(check.department, now, policy.breaker) is Admission.wait:
+        outage.wait(check, now)
+        department = check.department
+        db.session.commit()
+        log.info("department %s is down: check %s waits for it", department, check_id)
+        return None
+    operations.start_attempt(check, policy, now)
     started = (check.department, runtime.applicant_for(check.case))
     db.session.commit()  # no connection or lock is held while the department answers
     return started
@@ -117,20 +136,26 @@ def ask(department: Department, applicant: Applicant) -> Answer:
     Raises ``DepartmentUnavailable`` past the limit.
     """
     adapter = runtime.department(department)
-    limit = float(current_app.config["VERIFICATION_CHECK_TIME_LIMIT"])
-    outcome: list[Answer | Exception] = []
+    return bounded(lambda: adapter.check(applicant), str(department))
 
-    def call() -> None:
+
+def bounded(call: Callable[[], T], who: str) -> T:
+    """``call()`` in a helper thread, waited for at most ``VERIFICATION_CHECK_TIME_LIMIT``
+    seconds; raises ``DepartmentUnavailable`` past it."""
+    limit = float(current_app.config["VERIFICATION_CHECK_TIME_LIMIT"])
+    outcome: list[T | Exception] = []
+
+    def run() -> None:
         try:
-            outcome.append(adapter.check(applicant))
+            outcome.append(call())
         except Exception as error:  # handed to the waiting task below
             outcome.append(error)
 
-    helper = threading.Thread(target=call, name=f"ask-{department}", daemon=True)
+    helper = threading.Thread(target=run, name=f"ask-{who}", daemon=True)
     helper.start()
     helper.join(limit)
     if not outcome:
-        raise DepartmentUnavailable(f"{department} gave no answer within {limit:g} s")
+        raise DepartmentUnavailable(f"{who} gave no answer within {limit:g} s")
     if isinstance(outcome[0], Exception):
         raise outcome[0]
     return outcome[0]
@@ -147,11 +172,14 @@ def retry_countdown(attempts: int) -> float:
 
 
 def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
-    policy = runtime.policy()
+    policy, now = runtime.policy(), utcnow()
     check = db.session.get(Check, check_id, with_for_update=True)
     if check is None or check.is_final:
         db.session.rollback()
         return None
+    breaker = health.record_failure(check.department, now, policy.breaker, error)
+    if breaker is not BreakerState.closed:
+        return _wait_for_recovery(check, now, error)
     if check.attempts >= policy.max_attempts:
         return _finish(check_id, None, reason="unavailable")
     countdown = retry_countdown(check.attempts)
@@ -175,17 +203,31 @@ def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
     raise task.retry(countdown=countdown, exc=DepartmentUnavailable(error))
 
 
+def _wait_for_recovery(check: Check, now: datetime, error: str) -> str:
+    """The department is down (the breaker is open): wait instead of retrying. Commits."""
+    outage.wait(check, now)
+    department, check_id = check.department, check.id
+    db.session.commit()
+    log.info("department %s is down (%s): check %s waits for it", department, error, check_id)
+    return CheckState.waiting.value
+
+
 def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> str | None:
     check = db.session.get(Check, check_id, with_for_update=True)
     if check is None:
         db.session.rollback()
         return None
+    settings, recovered = runtime.policy().breaker, False
     if answer is not None:
         operations.record_answer(check, answer)
+        recovered = health.record_success(check.department, utcnow(), settings)
     else:
         operations.record_error(check, reason or "unavailable")
-    state, case_id = check.state.value, check.case_id
+        health.lock(check.department).release_trial()  # a refusal: let another trial in
+    state, case_id, department = check.state.value, check.case_id, check.department
     db.session.commit()
+    if recovered:
+        resume_department.delay(str(department))
     # Whichever check commits last sees every check final (each looks after its own
     # commit), so at least one decides; the lock in ``decide`` makes it exactly one.
     if not db.session.scalar(select(_pending_check(case_id))):
@@ -194,7 +236,25 @@ def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> 
 
 
 def _pending_check(case_id: object) -> Exists:
-    return exists().where(Check.case_id == case_id, Check.state.in_(PENDING))
+    return exists().where(Check.case_id == case_id, Check.state.in_(UNFINISHED))
+
+
+@shared_task(name="verification.resume_department", acks_late=True, ignore_result=True)
+def resume_department(department: str) -> int:
+    """The department recovered: queue its waiting checks again, and the checks of
+    cases in review only because it was unavailable (unless an administrator decided).
+    Commits, then queues; returns how many checks were queued. Nothing while its
+    breaker is not closed (it failed again: the next recovery resumes them)."""
+    if health.is_down(Department(department)):
+        db.session.rollback()
+        return 0
+    policy, now = runtime.policy(), utcnow()
+    check_ids = outage.resume_waiting(Department(department), now, policy)
+    check_ids += outage.retry_reviews(Department(department), now, policy)
+    db.session.commit()
+    for check_id in check_ids:
+        queue_check(check_id)
+    return len(check_ids)
 
 
 @shared_task(name="verification.decide_case", acks_late=True, ignore_result=True)
@@ -231,10 +291,13 @@ def reconcile() -> int:
     many checks were re-dispatched.
 
     A queued check without a deadline was never picked up: its dispatch was lost if the
-    case is older than the check deadline.
+    case is older than the check deadline. A waiting check is left alone (its
+    department's recovery resumes it) until it has waited ``outage_patience``: then it
+    is an error and its case is decided (review).
     """
     now = utcnow()
     deadline = runtime.policy().check_deadline
+    outage.run_out_of_patience(now, runtime.policy())
     stuck = db.session.scalars(
         select(Check.id)
         .join(Check.case)
@@ -274,6 +337,8 @@ def recheck_expired_facts(limit: int = 500) -> int:
     ).all()
     done = 0
     for fact in facts:
+        if health.is_down(fact.department):
+            continue  # its breaker is open: try again on the next run
         case = db.session.get(Case, fact.case_id)
         try:
             answer = ask(fact.department, runtime.applicant_for(case))

@@ -1,9 +1,13 @@
 """Administrators: People (find a user by mobile number; grant or revoke the
-matchmaker role with a reason) and every matchmaker's measures."""
+matchmaker role with a reason) and every matchmaker's measures.
+
+The number searched for travels only in a POST body: a URL would put it in access
+logs, proxies' logs and the next page's Referer. A result is addressed by user id.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,6 +37,7 @@ def _page(
     user: User | None,
     form: RoleForm | None = None,
     problem: str | None = None,
+    searched: bool = True,
 ) -> str:
     if user is not None:
         record_access(current_user.id, user.id, ACCESS_PURPOSE)
@@ -42,23 +47,41 @@ def _page(
         person=user,
         form=form or RoleForm(formdata=None),
         problem=problem,
-        searched=bool(search.phone.data),
+        searched=searched,
     )
     db.session.commit()
     return page
 
 
+def _empty_search() -> PhoneSearchForm:
+    return PhoneSearchForm(formdata=None)
+
+
 @bp.get("/admin/people")
 @admin_required
-def people() -> str | tuple[str, int]:
-    search = PhoneSearchForm(formdata=request.args)
-    if not request.args.get("phone"):
-        search.phone.data = ""
-        return _page(search, None)
+def people() -> str:
+    """The search form; a ``?phone=`` in the URL is ignored, never searched."""
+    return _page(_empty_search(), None, searched=False)
+
+
+@bp.post("/admin/people")
+@admin_required
+def find_person() -> str | tuple[str, int]:
+    search = PhoneSearchForm()
     if not search.validate():
-        return _page(search, None), 400
+        return _page(search, None, searched=False), 400
     user = db.session.scalar(select(User).where(User.phone == search.phone.data))
     return _page(search, user)
+
+
+@bp.get("/admin/people/<int:user_id>")
+@admin_required
+def person(user_id: int) -> str:
+    """One user's role, by id (where a role change returns to)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return _page(_empty_search(), user)
 
 
 @bp.post("/admin/people/<int:user_id>/role")
@@ -67,7 +90,7 @@ def change_role(user_id: int) -> Response | tuple[str, int]:
     user = roles.lock_user(user_id)
     if user is None:
         abort(404)
-    search = PhoneSearchForm(formdata=None, data={"phone": user.phone})
+    search = _empty_search()
     form = RoleForm()
     if not form.validate():
         return _page(search, user, form), 400
@@ -86,7 +109,7 @@ def change_role(user_id: int) -> Response | tuple[str, int]:
         flash(_("%(phone)s is now a matchmaker.", phone=user.masked_phone), "success")
     else:
         flash(_("%(phone)s is no longer a matchmaker.", phone=user.masked_phone), "success")
-    return redirect(url_for(".people", phone=user.phone))
+    return redirect(url_for(".person", user_id=user.id))
 
 
 @bp.get("/admin/matchmakers")

@@ -82,8 +82,7 @@ class RatingForm(FlaskForm):
 
 
 class PhoneSearchForm(FlaskForm):
-    class Meta:
-        csrf = False  # a search (GET) changes nothing
+    """The People search: sent by POST (the number stays out of URLs), with CSRF."""
 
     phone = StringField(_l("Mobile number"), filters=[_strip])
 

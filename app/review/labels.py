@@ -14,6 +14,7 @@ from app.verify import messages
 CHECK_STATES = {
     "queued": _l("Waiting"),
     "running": _l("Being checked"),
+    "waiting": _l("Waiting for the department to recover"),
     "passed": _l("Passed"),
     "failed": _l("Failed"),
     "review": _l("Needs review"),
@@ -67,6 +68,7 @@ ACTIONS = {
     "verification.approve": _l("Verification approved"),
     "verification.reject": _l("Verification rejected"),
     "verification.recheck_failed": _l("Member access withdrawn after a re-check"),
+    "verification.resumed": _l("Checked again: the department recovered"),
     "case.view": _l("Verification case viewed"),
     "role.granted": _l("Matchmaker role granted"),
     "role.revoked": _l("Matchmaker role revoked"),

@@ -41,6 +41,8 @@ TABLE: dict[tuple[str, str], Case] = {
     ),
     ("consult.console_resolve", "POST"): console("/console/consultations/1/resolve", 404, 403),
     ("consult.people", "GET"): admin("/admin/people", 200),
+    ("consult.find_person", "POST"): admin("/admin/people", 200, phone="13900009999"),
+    ("consult.person", "GET"): admin("/admin/people/999999", 404),
     ("consult.change_role", "POST"): admin(
         "/admin/people/999999/role", 404, action="grant", seen_role="member", reason="可靠的志愿者"
     ),
