@@ -156,6 +156,7 @@ class Config:
         "app.system.tasks",
         "app.accounts.tasks",
         "verification.tasks",
+        "verification.probes",  # declares its own beat entry (the departments' probe)
         "app.quickmatch.tasks",
         "app.events.tasks",
     ]
@@ -201,6 +202,19 @@ class Config:
     # Retry delay after the n-th unavailable answer: BACKOFF * 2**(n-1), at most _MAX.
     VERIFICATION_RETRY_BACKOFF = 2.0
     VERIFICATION_RETRY_BACKOFF_MAX = 60.0
+    # Department outages (verification/health.py): a department's circuit breaker opens
+    # after BREAKER_FAILURES unavailable answers or time-outs in a row, or when at least
+    # BREAKER_FAILURE_SHARE of BREAKER_MIN_CALLS+ calls in BREAKER_WINDOW seconds failed;
+    # its checks then wait. After BREAKER_COOLDOWN seconds one trial (the probe, every
+    # PROBE_INTERVAL seconds, or a real check) goes through; an answer closes it and the
+    # waiting checks resume. A check waits OUTAGE_PATIENCE seconds before it goes to review.
+    VERIFICATION_BREAKER_FAILURES = 5
+    VERIFICATION_BREAKER_FAILURE_SHARE = 0.5
+    VERIFICATION_BREAKER_MIN_CALLS = 10
+    VERIFICATION_BREAKER_WINDOW = 60.0
+    VERIFICATION_BREAKER_COOLDOWN = 30.0
+    VERIFICATION_PROBE_INTERVAL = 10.0
+    VERIFICATION_OUTAGE_PATIENCE = 24 * 3600.0
     CONSENT_WORDING_VERSION = "2026-11"
     RATELIMIT_APPLY = "5 per day"
     RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"  # per member
@@ -357,6 +371,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "VERIFICATION_STUB_LATENCY_MIN": float,
     "VERIFICATION_STUB_LATENCY_MAX": float,
     "VERIFICATION_STUB_FAILURE_RATE": float,
+    "VERIFICATION_STUB_OUTAGE": str,
     "VERIFICATION_REQUIRED_DEPARTMENTS": str,
     "VERIFICATION_MIN_AGE": int,
     "VERIFICATION_FACT_LIFETIME_DAYS": str,
@@ -366,6 +381,13 @@ _ENVIRONMENT: dict[str, Callable] = {
     "VERIFICATION_CHECK_HARD_TIME_LIMIT": float,
     "VERIFICATION_RETRY_BACKOFF": float,
     "VERIFICATION_RETRY_BACKOFF_MAX": float,
+    "VERIFICATION_BREAKER_FAILURES": int,
+    "VERIFICATION_BREAKER_FAILURE_SHARE": float,
+    "VERIFICATION_BREAKER_MIN_CALLS": int,
+    "VERIFICATION_BREAKER_WINDOW": float,
+    "VERIFICATION_BREAKER_COOLDOWN": float,
+    "VERIFICATION_PROBE_INTERVAL": float,
+    "VERIFICATION_OUTAGE_PATIENCE": float,
     "CELERY_VISIBILITY_TIMEOUT": float,
     "CELERY_TASK_DEFAULT_QUEUE": str,
     "RATELIMIT_APPLY": str,

@@ -79,7 +79,8 @@ def worker_environment(
 
 
 class WorkerProcess:
-    """One ``celery worker`` process; ``start`` waits until it consumes."""
+    """One ``celery worker`` process; ``start`` waits until it consumes. With
+    ``beat_schedule`` (a file path) it also runs beat embedded (``-B``)."""
 
     def __init__(
         self,
@@ -87,6 +88,7 @@ class WorkerProcess:
         log: Path,
         pool: str = "threads",
         concurrency: int = 8,
+        beat_schedule: Path | None = None,
     ) -> None:
         self.env = env
         self.log = log
@@ -96,6 +98,8 @@ class WorkerProcess:
             f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
             "--without-gossip", "--without-mingle", f"--hostname={self.name}",
         ]  # fmt: skip
+        if beat_schedule is not None:
+            self.command += ["--beat", f"--schedule={beat_schedule}"]
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = READY_TIMEOUT) -> WorkerProcess:

@@ -6,9 +6,15 @@ department), 400 (bad body), 401 (missing or wrong bearer token), 405, or 503 (t
 department is unavailable; retry). Scenarios are those of
 ``verification.departments.registry``.
 
+``GET /departments/<department>/health`` is the probe: 200 ``{"status": "ok"}``, or 503
+while the department is down. A fault drill fails a whole department:
+``PUT /departments/<department>/outage`` with ``{"kind": "down"|"hang", "seconds": N}``
+(seconds optional: until ended) and ``DELETE`` to end it (both 200), or ``--outage``.
+
 Run: ``python -m verification.gateway --host 127.0.0.1 --port 8765 [--latency-min S
---latency-max S --failure-rate F --token T --slow-seconds S]``. The request log shows
-paths only; names and ID numbers travel in the body and are never logged.
+--latency-max S --failure-rate F --token T --slow-seconds S --outage
+public_security=down:120]``. The request log shows paths only; names and ID numbers
+travel in the body and are never logged.
 """
 
 from __future__ import annotations
@@ -26,7 +32,12 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
 from verification.departments.base import Applicant, Department, DepartmentUnavailable
-from verification.departments.registry import SLOW_SECONDS, SimulatedRegistry
+from verification.departments.registry import (
+    SLOW_SECONDS,
+    Outage,
+    SimulatedRegistry,
+    parse_outages,
+)
 from verification.departments.stub import StubDepartment
 
 MAX_BODY_BYTES = 4096
@@ -47,7 +58,17 @@ class Gateway:
         self.departments = {
             str(d): StubDepartment(d, registry, latency, failure_rate) for d in Department
         }
-        self.urls = Map([Rule("/departments/<department>/checks", methods=["POST"])])
+        self.urls = Map(
+            [
+                Rule("/departments/<department>/checks", methods=["POST"], endpoint="check"),
+                Rule("/departments/<department>/health", methods=["GET"], endpoint="health"),
+                Rule(
+                    "/departments/<department>/outage",
+                    methods=["PUT", "DELETE"],
+                    endpoint="outage",
+                ),
+            ]
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -61,8 +82,8 @@ class Gateway:
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
-        """Route, authenticate, validate, then ask the stub department."""
-        _, args = self.urls.bind_to_environ(request.environ).match()
+        """Route, authenticate, then answer a check, a probe or a fault drill."""
+        endpoint, args = self.urls.bind_to_environ(request.environ).match()
         if not self._authorised(request):
             response = _error(401, "unauthorised")
             response.headers["WWW-Authenticate"] = 'Bearer realm="departments"'
@@ -70,16 +91,45 @@ class Gateway:
         department = self.departments.get(args["department"])
         if department is None:
             raise NotFound()
+        if endpoint == "health":
+            return self.health(department)
+        if endpoint == "outage":
+            return self.outage(department, request)
+        return self.check(department, request)
+
+    def check(self, department: StubDepartment, request: Request) -> Response:
+        """Validate the body, then ask the stub department."""
         applicant = _applicant(request)
         if applicant is None:
             return _error(400, "bad_request")
         try:
             answer = department.check(applicant)
         except DepartmentUnavailable:
-            response = _error(503, "unavailable")
-            response.headers["Retry-After"] = "1"
-            return response
+            return _unavailable()
         return _json(200, answer.to_dict())
+
+    def health(self, department: StubDepartment) -> Response:
+        """The probe: 200 unless the department is down (a hang stalls it first)."""
+        try:
+            department.ping()
+        except DepartmentUnavailable:
+            return _unavailable()
+        return _json(200, {"status": "ok"})
+
+    def outage(self, department: StubDepartment, request: Request) -> Response:
+        """Start (PUT) or end (DELETE) a whole-department outage."""
+        if request.method == "DELETE":
+            self.registry.end_outage(department.department)
+            return _json(200, {"outage": None})
+        body = request.get_json(silent=True) if request.is_json else None
+        body = body if isinstance(body, dict) else {}
+        seconds = body.get("seconds")
+        if body.get("kind") not in set(Outage) or not (
+            seconds is None or (isinstance(seconds, int | float) and 0 < seconds <= 86400)
+        ):
+            return _error(400, "bad_request")
+        self.registry.start_outage(department.department, Outage(body["kind"]), seconds)
+        return _json(200, {"outage": body["kind"], "seconds": seconds})
 
     def _authorised(self, request: Request) -> bool:
         if not self.token:
@@ -123,6 +173,12 @@ def _error(status: int, code: str) -> Response:
     return _json(status, {"error": code})
 
 
+def _unavailable() -> Response:
+    response = _error(503, "unavailable")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the gateway until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m verification.gateway", description=__doc__)
@@ -132,6 +188,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--latency-max", type=float, default=None, metavar="S")
     parser.add_argument("--failure-rate", type=float, default=0.0, metavar="F")
     parser.add_argument("--slow-seconds", type=float, default=SLOW_SECONDS, metavar="S")
+    parser.add_argument(
+        "--outage",
+        action="append",
+        default=[],
+        metavar="DEPT=down|hang[:S]",
+        help="fail a whole department from the start, for S seconds (default: until "
+        "DELETE /departments/DEPT/outage); repeatable",
+    )
     parser.add_argument(
         "--token",
         default=os.environ.get("VERIFICATION_GATEWAY_TOKEN") or None,
@@ -146,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.failure_rate,
             args.token,
         )
+        for department, kind, seconds in parse_outages(",".join(args.outage)):
+            app.registry.start_outage(department, kind, seconds)
     except ValueError as error:
         parser.error(str(error))
     run_simple(args.host, args.port, app, threaded=True)

@@ -40,6 +40,35 @@ def parse_lifetimes(setting: str | Mapping[str, int]) -> dict[Department, int]:
     return lifetimes
 
 
+@dataclass(frozen=True)
+class BreakerSettings:
+    """When a department's circuit breaker opens and when it tries again (see
+    ``verification.health``)."""
+
+    failures: int = 5  # consecutive failures that open it
+    failure_share: float = 0.5  # or this share of the calls in the window ...
+    min_calls: int = 10  # ... once the window holds this many calls
+    window: timedelta = timedelta(seconds=60)
+    cooldown: timedelta = timedelta(seconds=30)  # open this long before a trial
+    trial_lease: timedelta = timedelta(seconds=40)  # a trial silent this long is lost
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> BreakerSettings:
+        def seconds(key: str, default: float) -> timedelta:
+            return timedelta(seconds=float(config.get(key, default)))
+
+        time_limit = float(config.get("VERIFICATION_CHECK_TIME_LIMIT", 20))
+        return cls(
+            failures=max(1, int(config.get("VERIFICATION_BREAKER_FAILURES", 5))),
+            failure_share=float(config.get("VERIFICATION_BREAKER_FAILURE_SHARE", 0.5)),
+            min_calls=max(1, int(config.get("VERIFICATION_BREAKER_MIN_CALLS", 10))),
+            window=seconds("VERIFICATION_BREAKER_WINDOW", 60),
+            cooldown=seconds("VERIFICATION_BREAKER_COOLDOWN", 30),
+            # A trial call ends within the time limit; twice that is a lost trial.
+            trial_lease=timedelta(seconds=2 * time_limit),
+        )
+
+
 class Decision:
     approve = "approve"
     reject = "reject"
@@ -57,6 +86,9 @@ class Policy:
             d: timedelta(days=n) for d, n in DEFAULT_FACT_LIFETIME_DAYS.items()
         }
     )
+    # How long a check waits for its department to recover before it goes to review.
+    outage_patience: timedelta = timedelta(hours=24)
+    breaker: BreakerSettings = field(default_factory=BreakerSettings)
 
     @classmethod
     def from_config(cls, config: Mapping[str, object]) -> Policy:
@@ -71,6 +103,10 @@ class Policy:
             check_deadline=timedelta(seconds=float(config.get("VERIFICATION_CHECK_DEADLINE", 120))),
             max_attempts=int(config.get("VERIFICATION_MAX_ATTEMPTS", 6)),
             fact_lifetime={Department(d): timedelta(days=int(n)) for d, n in lifetimes.items()},
+            outage_patience=timedelta(
+                seconds=float(config.get("VERIFICATION_OUTAGE_PATIENCE", 24 * 3600))
+            ),
+            breaker=BreakerSettings.from_config(config),
         )
 
     def decide(self, outcomes: Iterable[tuple[Department, str]]) -> str:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/admin")
 
-from app.review import routes  # noqa: E402, F401
+from app.review import departments, routes  # noqa: E402, F401

@@ -27,6 +27,10 @@ DEPARTMENT_NAMES = {
 CHECK_LABELS = {
     CheckState.queued: _l("Checking…"),
     CheckState.running: _l("Checking…"),
+    # 系统繁忙，恢复后自动继续
+    CheckState.waiting: _l(
+        "The department's system is busy; the check continues by itself when it recovers."
+    ),
     CheckState.passed: _l("Passed"),
     CheckState.failed: _l("Not passed"),
     CheckState.review: _l("An administrator will look at this"),

@@ -17,7 +17,13 @@ from verification.departments.base import (
 )
 from verification.departments.factory import build_departments, close_departments
 from verification.departments.http import HttpDepartment
-from verification.departments.registry import Scenario, SimulatedRegistry, scenario_of
+from verification.departments.registry import (
+    Outage,
+    Scenario,
+    SimulatedRegistry,
+    parse_outages,
+    scenario_of,
+)
 from verification.departments.stub import StubDepartment
 
 __all__ = [
@@ -28,11 +34,13 @@ __all__ = [
     "DepartmentError",
     "DepartmentUnavailable",
     "HttpDepartment",
+    "Outage",
     "Outcome",
     "Scenario",
     "SimulatedRegistry",
     "StubDepartment",
     "build_departments",
     "close_departments",
+    "parse_outages",
     "scenario_of",
 ]

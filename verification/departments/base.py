@@ -102,6 +102,11 @@ class DepartmentAdapter(Protocol):
         """Ask the department; raise ``DepartmentUnavailable`` or ``DepartmentError``."""
         ...
 
+    def ping(self) -> None:
+        """A cheap question about nobody (the health probe): return if the department's
+        system answers; raise ``DepartmentUnavailable`` or ``DepartmentError``."""
+        ...
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

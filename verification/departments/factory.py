@@ -11,6 +11,8 @@ VERIFICATION_READ_TIMEOUT          5.0        seconds to wait for an answer (htt
 VERIFICATION_STUB_LATENCY_MIN      0.0        stub latency range, seconds
 VERIFICATION_STUB_LATENCY_MAX      0.0
 VERIFICATION_STUB_FAILURE_RATE     0.0        chance a stub call is unavailable (0-1)
+VERIFICATION_STUB_OUTAGE           none       whole departments failing from the start,
+                                              e.g. ``public_security=down:120``
 =================================  =========  ==========================================
 
 Values may be strings (from the environment) or numbers. Empty strings count as unset.
@@ -22,7 +24,7 @@ from collections.abc import Mapping
 
 from verification.departments.base import Department, DepartmentAdapter
 from verification.departments.http import HttpDepartment
-from verification.departments.registry import SimulatedRegistry
+from verification.departments.registry import SimulatedRegistry, parse_outages
 from verification.departments.stub import StubDepartment
 
 MODES = ("stub", "http")
@@ -49,6 +51,10 @@ def close_departments(departments: Mapping[Department, object]) -> None:
 
 def _stubs(settings: Mapping[str, object]) -> dict[Department, DepartmentAdapter]:
     registry = SimulatedRegistry()
+    for department, kind, seconds in parse_outages(
+        _setting(settings, "VERIFICATION_STUB_OUTAGE") or ""
+    ):
+        registry.start_outage(department, kind, seconds)
     latency = (
         _number(settings, "VERIFICATION_STUB_LATENCY_MIN", 0.0),
         _number(settings, "VERIFICATION_STUB_LATENCY_MAX", 0.0),

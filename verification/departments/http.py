@@ -1,7 +1,8 @@
 """A department reached over HTTP (the department gateway, or a real one).
 
 ``POST {base_url}/departments/{department}/checks`` with ``{"name", "id_number"}``;
-the answer is ``Answer.to_dict()`` JSON. Timeouts, refused connections, 5xx, 408 and
+the answer is ``Answer.to_dict()`` JSON. ``GET {base_url}/departments/{department}/health``
+is the probe: 200 while the department's system answers. Timeouts, refused connections, 5xx, 408 and
 429 raise ``DepartmentUnavailable``; other statuses and unusable bodies raise
 ``DepartmentError``. Neither the name nor the ID number is ever logged or put in an
 exception message.
@@ -46,8 +47,9 @@ class HttpDepartment:
     ) -> None:
         self.department = Department(department)
         base = httpx.URL(base_url.rstrip("/"))
-        path = f"{base.path.rstrip('/')}/departments/{self.department}/checks"
-        self.url = base.copy_with(path=path)
+        path = f"{base.path.rstrip('/')}/departments/{self.department}"
+        self.url = base.copy_with(path=f"{path}/checks")
+        self.health_url = base.copy_with(path=f"{path}/health")
         self.source = base.netloc.decode("ascii")
         self.timeout = httpx.Timeout(
             connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
@@ -68,6 +70,10 @@ class HttpDepartment:
         answer = self._parse(response)
         return dataclasses.replace(answer, source=self.source)
 
+    def ping(self) -> None:
+        """The probe: returns when the department answers its health endpoint (200)."""
+        self._raise_for_status(self._send("GET", self.health_url))
+
     def close(self) -> None:
         if self._owns_client:
             self._client.close()
@@ -84,9 +90,14 @@ class HttpDepartment:
         self.close()
 
     def _post(self, body: dict[str, str]) -> httpx.Response:
+        return self._send("POST", self.url, body)
+
+    def _send(
+        self, method: str, url: httpx.URL, body: dict[str, str] | None = None
+    ) -> httpx.Response:
         try:
-            return self._client.post(
-                self.url, json=body, headers=self._headers, timeout=self.timeout
+            return self._client.request(
+                method, url, json=body, headers=self._headers, timeout=self.timeout
             )
         except httpx.UnsupportedProtocol as error:
             raise DepartmentError(f"{self.department}: unsupported URL {self.url}") from error

@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -96,6 +98,31 @@ MAJORS = ("计算机科学与技术", "会计学", "临床医学", "汉语言文
 OTHER_NAMES = ("王建国", "李秀英", "张伟", "刘芳", "陈静")
 
 
+class Outage(enum.StrEnum):
+    """A whole department failing, for everyone (a fault drill), until it is ended."""
+
+    down = "down"  # every call and probe is unavailable (HTTP 503)
+    hang = "hang"  # every call and probe stalls until the outage ends (or hang_seconds)
+
+
+HANG_SECONDS = 60.0
+
+
+def parse_outages(text: str) -> list[tuple[Department, Outage, float | None]]:
+    """``"public_security=down:120,education=hang"``: department, kind, and seconds
+    (none: until ended). Raises ``ValueError`` naming a bad entry."""
+    outages = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        name, _, rest = entry.partition("=")
+        kind, _, seconds = rest.partition(":")
+        try:
+            duration = float(seconds) if seconds.strip() else None
+            outages.append((Department(name.strip()), Outage(kind.strip()), duration))
+        except ValueError:
+            raise ValueError(f"outage {entry!r}: write department=down|hang[:seconds]") from None
+    return outages
+
+
 def scenario_of(id_number: str) -> Scenario:
     """The scenario digits 15-16 of ``id_number`` select."""
     try:
@@ -112,16 +139,63 @@ class SimulatedRegistry:
     """
 
     def __init__(
-        self, slow_seconds: float = SLOW_SECONDS, today: Callable[[], date] = date.today
+        self,
+        slow_seconds: float = SLOW_SECONDS,
+        today: Callable[[], date] = date.today,
+        hang_seconds: float = HANG_SECONDS,
     ) -> None:
         self.slow_seconds = slow_seconds
+        self.hang_seconds = hang_seconds
         self._today = today
         self._flaky_calls: Counter[bytes] = Counter()
         self._lock = threading.Lock()
+        self._outages: dict[Department, tuple[Outage, float]] = {}
+        self._outage_changed = threading.Condition(self._lock)
+
+    def start_outage(
+        self, department: Department, kind: Outage, seconds: float | None = None
+    ) -> None:
+        """Fail the whole department (``kind``) for ``seconds``, or until ``end_outage``."""
+        until = math.inf if seconds is None else time.monotonic() + seconds
+        with self._outage_changed:
+            self._outages[Department(department)] = (Outage(kind), until)
+            self._outage_changed.notify_all()
+
+    def end_outage(self, department: Department) -> None:
+        """The department works again; stalled calls go on at once."""
+        with self._outage_changed:
+            self._outages.pop(Department(department), None)
+            self._outage_changed.notify_all()
+
+    def outage(self, department: Department) -> Outage | None:
+        """The department's outage now, if any."""
+        with self._lock:
+            return self._current_outage(Department(department))
+
+    def _current_outage(self, department: Department) -> Outage | None:
+        kind, until = self._outages.get(department, (None, 0.0))
+        return kind if kind is not None and time.monotonic() < until else None
+
+    def _suffer_outage(self, department: Department) -> None:
+        with self._outage_changed:
+            if self._current_outage(department) is Outage.hang:
+                _, until = self._outages[department]
+                limit = min(self.hang_seconds, until - time.monotonic())
+                self._outage_changed.wait_for(
+                    lambda: self._current_outage(department) is not Outage.hang, timeout=limit
+                )
+            if self._current_outage(department) is Outage.down:
+                raise DepartmentUnavailable(f"{department} is down (outage)")
+
+    def ping(self, department: Department) -> None:
+        """Answer a probe: raise ``DepartmentUnavailable`` while the department is down;
+        stall while it hangs."""
+        self._suffer_outage(Department(department))
 
     def admit(self, department: Department, id_number: str) -> float:
-        """Raise ``DepartmentUnavailable`` if the department is down for this applicant;
-        otherwise return the extra seconds it takes to answer."""
+        """Raise ``DepartmentUnavailable`` if the department is down (for everyone, or
+        for this applicant); otherwise return the extra seconds it takes to answer."""
+        self._suffer_outage(department)
         scenario = scenario_of(id_number)
         if scenario is Scenario.down and department is Department.public_security:
             raise DepartmentUnavailable(f"{department} is down")

@@ -57,6 +57,11 @@ class StubDepartment:
         outcome, reason, facts = conclude(self.department, records, applicant, today)
         return Answer(self.department, outcome, reason, dict(facts), self.source, utcnow())
 
+    def ping(self) -> None:
+        """A probe: nothing looked up; raises ``DepartmentUnavailable`` while the
+        department is down (see ``SimulatedRegistry.start_outage``)."""
+        self.registry.ping(self.department)
+
     @property
     def source(self) -> str:
         return f"stub:{self.department}"
