@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     from app import web
     from app.accounts import sms
     from verification import runtime
+    from app.system import health
 
     _import_models()
 
@@ -87,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     runtime.init_app(app)
     web.init_app(app)
     celery_init_app(app)
+    health.init_app(app)
 
 
 def _import_models() -> None:

@@ -251,6 +251,10 @@ class Config:
     PUBLIC_BASE_URL: str | None = None
 
     @classmethod
+    # Readiness (/healthz, /healthz/ready): seconds each process reuses its last check of
+    # the database and the broker, so load-balancer polling costs no I/O in between.
+    HEALTH_CHECK_INTERVAL = 1.0
+
     def finalise(cls, config: dict) -> None:
         """Fill values that depend on the instance path; check what is required."""
 
@@ -427,6 +431,7 @@ def from_environment() -> dict[str, object]:
 
 MODES: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
+    "HEALTH_CHECK_INTERVAL": float,
     "testing": TestingConfig,
     "production": ProductionConfig,
 }

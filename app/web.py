@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app.extensions import talisman
+from app.extensions import db, talisman
+from app.system import guards
 
 LANGUAGE_COOKIE = "lang"
 
@@ -70,10 +71,31 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def error_page(code: int, title: str, hint: str) -> tuple[str, int]:
+    """The error page in the site's layout, never failing because of the failed request.
+
+    The session is rolled back first: the error may have left it needing a rollback,
+    and the layout reads the signed-in user. Should the layout still fail (the database
+    is down), a page without it is sent.
+    """
+    try:
+        db.session.rollback()
+        return render_template("errors/error.html", code=code, title=title, hint=hint), code
+    except Exception:
+        current_app.logger.exception("error page: the site layout failed, sending the bare page")
+        db.session.rollback()
+        return render_template("errors/bare.html", code=code, title=title, hint=hint), code
+
+
 def render_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    title, hint = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    return render_template("errors/error.html", code=code, title=title, hint=hint), code
+    fallback = ERROR_TEXT[400] if 400 <= code < 500 else ERROR_TEXT[500]
+    title, hint = ERROR_TEXT.get(code, fallback)
+    return error_page(code, title, hint)
+
+
+def unstorable_text_error(error: guards.UnstorableText) -> tuple[str, int]:
+    return error_page(400, error.title, error.hint)
 
 
 def no_store(response: Response) -> Response:
@@ -107,12 +129,15 @@ def init_app(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
         permissions_policy={"geolocation": "()", "microphone": "()", "camera": "()"},
     )
-    for code in ERROR_TEXT:
+    guards.init_app(app)
+    for code in ERROR_TEXT:  # 500 included: every unhandled exception gets the page too
         app.register_error_handler(code, render_error)
+    app.register_error_handler(HTTPException, render_error)  # the other 4xx and 5xx
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(guards.UnstorableText, unstorable_text_error)
 
 
 def csrf_error(error: CSRFError) -> tuple[str, int]:
     title = _l("The form has expired")
     hint = _l("For your safety, forms expire. Go back, reload the page and send it again.")
-    return render_template("errors/error.html", code=400, title=title, hint=hint), 400
+    return error_page(400, title, hint)

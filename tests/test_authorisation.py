@@ -29,6 +29,8 @@ from tests.factories import PASSWORD, login_as
 TABLE: dict[tuple[str, str], Case] = {
     ("main.home", "GET"): Case("/", everyone(200)),
     ("main.healthz", "GET"): Case("/healthz", everyone(200)),
+    ("main.live", "GET"): Case("/healthz/live", everyone(200)),
+    ("main.ready", "GET"): Case("/healthz/ready", everyone(200)),
     ("main.language", "POST"): Case("/language", everyone(HOME), data={"lang": "en"}),
     ("accounts.signup", "GET"): Case("/account/signup", anonymous_and_signed_in(200, HOME)),
     ("accounts.signup", "POST"): Case(

@@ -203,3 +203,40 @@ def test_the_navigation_links_to_matchmaker_help(app, client):
     page = client.get("/consultations/").get_data(as_text=True)
     assert 'href="/consultations/"' in page and "Matchmaker help" in page
     assert 'href="/consultations/new"' in page
+
+
+def test_requests_are_limited_per_member_per_day(app_factory):
+    app = app_factory(RATELIMIT_CONSULTATION="2 per day")
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    user_ids(app, "matchmaker", 1)
+    member, other = user_ids(app, "member", 2)
+    client = app.test_client()
+    for _ in range(2):
+        ask(app, client, member)
+    data = {"topic": "first_date", "body": QUESTION}
+    over = client.post("/consultations/new", data=data)
+    assert over.status_code == 429
+    assert "asked for many consultations today" in over.get_data(as_text=True)
+    assert QUESTION in over.get_data(as_text=True)  # the text is kept
+    assert count(app, Consultation) == 2
+    ask(app, app.test_client(), other)  # another member has a count of their own
+
+
+def test_a_member_has_at_most_three_unresolved_requests(app_factory):
+    app = app_factory(RATELIMIT_CONSULTATION="10 per day")
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    (matchmaker,) = user_ids(app, "matchmaker", 1)
+    (member,) = user_ids(app, "member", 1)
+    client = app.test_client()
+    first, *_rest = [ask(app, client, member) for _ in range(3)]
+    data = {"topic": "first_date", "body": QUESTION}
+    refused = client.post("/consultations/new", data=data)
+    assert refused.status_code == 409
+    assert "3 requests that are not resolved yet" in refused.get_data(as_text=True)
+    assert count(app, Consultation) == 3
+    matchmaker_client = app.test_client()
+    sign_in(app, matchmaker_client, matchmaker)
+    resolved = matchmaker_client.post(f"/console/consultations/{first}/resolve")
+    assert resolved.status_code == 302
+    assert client.post("/consultations/new", data=data).status_code == 302
+    assert count(app, Consultation) == 4

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -127,7 +128,7 @@ def test_others_cannot_open_read_poll_or_write(app, client, trio):
         assert db.session.get(Match, match_id).ended_at is None
 
 
-def test_the_poll_returns_only_newer_messages_and_marks_them_read(app, client, trio):
+def test_the_poll_returns_only_newer_messages_and_changes_nothing(app, client, trio):
     one, two, _ = trio
     match_id = make_match(app, one, two)
     first, second, third = write(app, match_id, two, "一", "二", "三")
@@ -147,11 +148,119 @@ def test_the_poll_returns_only_newer_messages_and_marks_them_read(app, client, t
     )
     bad = client.get(f"/lounge/{match_id}/messages.json?after=abc")
     assert bad.status_code == 400 and "last message" in bad.get_json()["error"]
+    assert unread(app) == 3  # a GET: reading is the beacon's POST
+
+
+def unread(app) -> int:
     with app.app_context():
-        assert db.session.scalar(select(func.count()).where(Message.read_at.is_(None))) == 0
+        return db.session.scalar(select(func.count()).where(Message.read_at.is_(None)))
 
 
-def test_opening_marks_read_and_the_sender_sees_read(app, client, trio):
+def test_opening_a_conversation_changes_nothing(app, client, trio):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "在吗", "想约你喝咖啡")
+    with app.app_context():
+        operations.send(db.session.get(Match, match_id), two, "周末有空吗", T0)
+        db.session.commit()
+    sign_in(app, client, one)
+    for _ in range(2):
+        assert client.get(f"/lounge/{match_id}").status_code == 200
+    assert unread(app) == 3
+    assert [n.read_at for n in notes(app, one, "new_message")] == [None]
+    assert '<span class="lounge-unread">3<' in client.get("/lounge/").get_data(as_text=True)
+
+
+def test_the_read_beacon_marks_read_up_to_the_last_message_shown(app, client, trio):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    _first, second = write(app, match_id, two, "在吗", "想约你喝咖啡")
+    with app.app_context():
+        operations.send(db.session.get(Match, match_id), two, "周末有空吗", T0)
+        db.session.commit()
+    sign_in(app, client, one)
+    page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
+    assert 'data-unread="yes"' in page and f'data-read="/lounge/{match_id}/read"' in page
+    json = {"Accept": "application/json"}
+    response = client.post(f"/lounge/{match_id}/read", data={"upto": second}, headers=json)
+    assert response.status_code == 204
+    assert unread(app) == 1  # the third came after the page was shown
+    assert [n.read_at for n in notes(app, one, "new_message")] == [None]  # one still unread
+    assert '<span class="lounge-unread">1<' in client.get("/lounge/").get_data(as_text=True)
+    assert client.post(f"/lounge/{match_id}/read", headers=json).status_code == 204
+    assert unread(app) == 0 and notes(app, one, "new_message")[0].read_at is not None
+    assert 'class="lounge-unread"' not in client.get("/lounge/").get_data(as_text=True)
+    assert 'data-unread="no"' in client.get(f"/lounge/{match_id}").get_data(as_text=True)
+
+
+def test_without_javascript_the_page_has_a_mark_as_read_button(app, client, trio):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    _first, last = write(app, match_id, two, "在吗", "想约你喝咖啡")
+    sign_in(app, client, one)
+    page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
+    form = page[page.index("<noscript>") : page.index("</noscript>")]
+    assert f'action="/lounge/{match_id}/read"' in form and f'value="{last}"' in form
+    assert "Mark as read" in form
+    response = client.post(f"/lounge/{match_id}/read", data={"upto": str(last)})
+    assert response.status_code == 302 and response.location.endswith(f"/lounge/{match_id}#latest")
+    assert unread(app) == 0
+    assert "<noscript>" not in client.get(f"/lounge/{match_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("upto", ["abc", "-1", "99999999999999999999"])
+def test_a_bad_read_beacon_is_a_400_and_changes_nothing(app, client, trio, upto):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "在吗")
+    sign_in(app, client, one)
+    response = client.post(f"/lounge/{match_id}/read", data={"upto": upto})
+    assert response.status_code == 400 and unread(app) == 1
+
+
+def test_only_the_receiver_marks_read(app, client, trio):
+    one, two, three = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "在吗")
+    sign_in(app, client, three)  # not in this conversation
+    assert client.post(f"/lounge/{match_id}/read").status_code == 404
+    sender = app.test_client()
+    sign_in(app, sender, two)  # their own message is not theirs to read
+    assert sender.post(f"/lounge/{match_id}/read").status_code == 302
+    assert unread(app) == 1
+
+
+def test_the_read_beacon_needs_the_csrf_token(app_factory, trio):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "在吗")
+    client = app.test_client()
+    sign_in(app, client, one)
+    assert client.post(f"/lounge/{match_id}/read").status_code == 400
+    assert unread(app) == 1
+    page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    assert client.post(f"/lounge/{match_id}/read", data={"csrf_token": token}).status_code == 302
+    assert unread(app) == 0
+
+
+def test_replying_marks_the_partners_messages_read(app, client, trio):
+    one, two, _ = trio
+    match_id = make_match(app, one, two)
+    write(app, match_id, two, "在吗", "想约你喝咖啡")
+    sign_in(app, client, one)
+    assert client.post(f"/lounge/{match_id}/messages", data={"body": "好呀"}).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(Message.sender_id, Message.read_at)).all()
+    assert [(sender, read is None) for sender, read in rows] == [
+        (two, False),
+        (two, False),
+        (one, True),
+    ]
+
+
+def test_the_sender_sees_read_once_the_partner_has_read(app, client, trio):
     one, two, _ = trio
     match_id = make_match(app, one, two)
     mine = write(app, match_id, one, "在吗", "想约你喝咖啡")
@@ -162,6 +271,7 @@ def test_opening_marks_read_and_the_sender_sees_read(app, client, trio):
     other = app.test_client()
     sign_in(app, other, two)
     other.get(f"/lounge/{match_id}")
+    other.post(f"/lounge/{match_id}/read", data={"upto": mine[-1]})
     with app.app_context():
         assert all(db.session.get(Message, i).read_at is not None for i in mine)
     page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
@@ -182,7 +292,7 @@ def test_sending_writes_the_message_and_one_notification_per_conversation(app, c
     assert len(notes(app, two, "new_message")) == 1
     other = app.test_client()
     sign_in(app, other, two)
-    other.get(f"/lounge/{match_id}")  # reading clears the notification
+    other.post(f"/lounge/{match_id}/read")  # reading clears the notification
     client.post(f"/lounge/{match_id}/messages", data={"body": "晚安"})
     assert len([n for n in notes(app, two, "new_message") if n.read_at is None]) == 1
     assert len(notes(app, two, "new_message")) == 2

@@ -1,11 +1,12 @@
-"""The lounge's forms: a message, and the confirmation of an unmatch."""
+"""The lounge's forms: a message, "I have read up to here", and the confirmation of an
+unmatch."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 MAX_LENGTH = 1000
 
@@ -22,6 +23,13 @@ class MessageForm(FlaskForm):
             raise ValidationError(_l("Write a message before sending."))
         if len(field.data) > MAX_LENGTH:
             raise ValidationError(_l("A message can be at most %(n)d characters.", n=MAX_LENGTH))
+
+
+class ReadForm(FlaskForm):
+    """The read beacon (``lounge.js``) or the button without JavaScript: the id of the
+    last message shown; without it, every message so far."""
+
+    upto = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**63 - 1)])
 
 
 class UnmatchForm(FlaskForm):

@@ -205,21 +205,31 @@ def newer_than(match: Match, after: int, limit: int = 100) -> list[Message]:
     return list(db.session.scalars(query))
 
 
-def mark_read(match: Match, reader_id: int, now: datetime) -> int:
-    """Mark the partner's unread messages read, and the reader's notification about
-    this conversation; returns how many messages. Flushes."""
-    result = db.session.execute(
-        update(Message)
-        .where(
-            Message.match_id == match.id,
-            Message.sender_id != reader_id,
-            Message.read_at.is_(None),
-        )
-        .values(read_at=now)
-        .execution_options(synchronize_session=False)
+def _unread_from_partner(match: Match, reader_id: int):
+    return (
+        Message.match_id == match.id,
+        Message.sender_id != reader_id,
+        Message.read_at.is_(None),
     )
-    for notification in _unread_notifications(reader_id, match.id):
-        notification.read_at = now
+
+
+def mark_read(match: Match, reader_id: int, now: datetime, upto: int | None = None) -> int:
+    """Mark the partner's unread messages read (those up to the ``upto`` message id, the
+    last one the reader was shown; all when None); returns how many. The reader's
+    notification about this conversation is marked read once nothing is left unread.
+    Flushes."""
+    query = update(Message).where(*_unread_from_partner(match, reader_id))
+    if upto is not None:
+        query = query.where(Message.id <= upto)
+    result = db.session.execute(
+        query.values(read_at=now).execution_options(synchronize_session=False)
+    )
+    left = db.session.scalar(
+        select(func.count(Message.id)).where(*_unread_from_partner(match, reader_id))
+    )
+    if not left:
+        for notification in _unread_notifications(reader_id, match.id):
+            notification.read_at = now
     db.session.flush()
     return result.rowcount or 0
 

@@ -1,9 +1,12 @@
-"""Love lounge (爱情会客厅): the matches list, one conversation, sending, the poll and
-unmatching.
+"""Love lounge (爱情会客厅): the matches list, one conversation, sending, the poll,
+read state and unmatching.
 
 Thin: ``operations`` holds the rules, the view commits once. Sending is a plain POST
 form; ``static/js/lounge.js`` polls ``messages.json`` for new messages and backs off
 when the conversation is idle (without JavaScript, the page has a refresh link).
+Reading changes state, so it is a POST, never a GET: ``lounge.js`` posts the read
+beacon (``/read``) once the messages are on screen; without JavaScript the page has a
+"mark as read" button; a reply marks the partner's messages read as well.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from app import limits
 from app.db_types import utcnow
 from app.extensions import db
 from app.lounge import bp, operations
-from app.lounge.forms import MessageForm, UnmatchForm
+from app.lounge.forms import MessageForm, ReadForm, UnmatchForm
 from app.quickmatch.models import Match
 from app.verify.guard import member_required
 
@@ -47,6 +50,7 @@ def _conversation(
     if before == -1:
         before = None
     messages, earlier = operations.page_of(match, before)
+    has_unread = any(m.sender_id != current_user.id and m.read_at is None for m in messages)
     return render_template(
         "lounge/conversation.html",
         match=match,
@@ -56,6 +60,8 @@ def _conversation(
         paged=before is not None,
         read_id=operations.last_read_id(messages, current_user.id),
         form=form or MessageForm(formdata=None),
+        read_form=ReadForm(formdata=None),
+        has_unread=has_unread,
         open=operations.is_open(match),
         problem=problem,
     ), status
@@ -74,10 +80,23 @@ def index() -> str:
 @bp.get("/<int:match_id>")
 @member_required
 def conversation(match_id: int) -> tuple[str, int]:
+    return _conversation(operations.match_for(current_user.id, match_id))
+
+
+@bp.post("/<int:match_id>/read")
+@member_required
+def mark_read(match_id: int) -> Response | tuple[Response, int]:
+    """The partner's messages up to ``upto`` are read: 204 for the beacon, or back to
+    the conversation for the button."""
     match = operations.match_for(current_user.id, match_id)
-    operations.mark_read(match, current_user.id, utcnow())
+    form = ReadForm()
+    if not form.validate():
+        return jsonify(error=_("Give the id of the last message you have.")), 400
+    operations.mark_read(match, current_user.id, utcnow(), form.upto.data)
     db.session.commit()
-    return _conversation(match)
+    if request.accept_mimetypes.best == "application/json":
+        return Response(status=204)
+    return redirect(url_for("lounge.conversation", match_id=match.id, _anchor="latest"))
 
 
 @bp.post("/<int:match_id>/messages")
@@ -93,7 +112,9 @@ def send(match_id: int) -> Response | tuple[str, int]:
         problem = _("You are sending messages very fast. Please wait a little and send again.")
         return _conversation(match, form, 429, problem)
     try:
-        operations.send(match, current_user.id, form.body.data, utcnow())
+        now = utcnow()
+        operations.send(match, current_user.id, form.body.data, now)
+        operations.mark_read(match, current_user.id, now)  # a reply: the rest was read
     except operations.Apart:
         db.session.rollback()
         return _conversation(match, form, 403, _("You cannot send messages to this member."))
@@ -112,8 +133,6 @@ def messages_json(match_id: int) -> Response | tuple[Response, int]:
     if after is None or after == -1:
         return jsonify(error=_("Give the id of the last message you have.")), 400
     messages = operations.newer_than(match, after)
-    operations.mark_read(match, current_user.id, utcnow())
-    db.session.commit()
     page = [operations.as_json(m, current_user.id) for m in messages]
     recent, _earlier = operations.page_of(match)
     return jsonify(

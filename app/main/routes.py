@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from app.extensions import db
+from app.extensions import db, limiter, talisman
 from app.main import bp
 from app.main.forms import LanguageForm
+from app.system import health
 from app.web import LANGUAGE_COOKIE, safe_next
 
 
@@ -37,34 +37,24 @@ def language() -> Response:
     return response
 
 
-def _broker_status() -> str:
-    broker = current_app.config.get("CELERY_BROKER_URL")
-    if not broker:
-        return "in-process"
-    celery_app = current_app.extensions["celery"]
-    try:
-        with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
-    except Exception:
-        current_app.logger.warning("health: broker unreachable", exc_info=True)
-        return "unreachable"
-    return "ok"
+# Health checks answer load balancers and container probes: no rate limit, and plain
+# HTTP is answered (not sent to HTTPS) since probes reach the process directly.
+@bp.get("/healthz/live")
+@limiter.exempt
+@talisman(force_https=False)
+def live() -> tuple[Response, int]:
+    """Liveness: the process answers. No database, no broker, no I/O."""
+    return jsonify({"status": "ok"}), 200
 
 
-@bp.get("/healthz")
-def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:
-        current_app.logger.warning("health: database unreachable", exc_info=True)
-        database = "unreachable"
-    finally:
-        db.session.rollback()
-    broker = _broker_status()
-    healthy = database == "ok" and broker in {"ok", "in-process"}
-    body = {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker}
-    return jsonify(body), 200 if healthy else 503
+@bp.get("/healthz/ready")
+@bp.get("/healthz", endpoint="healthz")
+@limiter.exempt
+@talisman(force_https=False)
+def ready() -> tuple[Response, int]:
+    """Readiness: database and broker reachable (checked at most once a second)."""
+    readiness = health.readiness()
+    return jsonify(readiness.as_json()), 200 if readiness.ready else 503
 
 
 @bp.app_context_processor

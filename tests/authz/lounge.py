@@ -23,6 +23,7 @@ def _case(path: str, outcome: int, **data: str) -> Case:
 TABLE: dict[tuple[str, str], Case] = {
     ("lounge.index", "GET"): _case("/lounge/", 200),
     ("lounge.conversation", "GET"): _case("/lounge/1", 404),
+    ("lounge.mark_read", "POST"): _case("/lounge/1/read", 404, upto="1"),
     ("lounge.send", "POST"): _case("/lounge/1/messages", 404, body="你好"),
     ("lounge.messages_json", "GET"): _case("/lounge/1/messages.json", 404),
     ("lounge.unmatch", "GET"): _case("/lounge/1/unmatch", 404),

@@ -1,10 +1,31 @@
 // Love lounge: new messages appear without reloading. Polls messages.json after the
 // last message shown, quickly while the talk is lively, backing off when idle.
+// Reading is a POST: once the partner's messages are on screen (the page visible), a
+// read beacon tells the server the last message id shown, with the page's CSRF token.
 (function () {
   "use strict";
   var list = document.getElementById("messages");
-  if (!list || list.dataset.live !== "yes" || !window.fetch) return;
+  if (!list || !window.fetch) return;
   var after = parseInt(list.dataset.after, 10) || 0;
+  var unreadUpTo = list.dataset.unread === "yes" ? after : 0;  // shown, not yet told
+
+  function markRead() {
+    if (!unreadUpTo || !list.dataset.read || document.visibilityState === "hidden") return;
+    var upto = unreadUpTo;
+    unreadUpTo = 0;
+    var body = new FormData();
+    body.append("csrf_token", list.dataset.csrf || "");
+    body.append("upto", String(upto));
+    fetch(list.dataset.read, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (r) { if (!r.ok && !unreadUpTo) unreadUpTo = upto; })
+      .catch(function () { if (!unreadUpTo) unreadUpTo = upto; });
+  }
+  document.addEventListener("visibilitychange", markRead);
+  markRead();
+  if (list.dataset.live !== "yes") return;
   var delay = 3000, slowest = 60000;
   var zone = list.dataset.timezone || "Asia/Shanghai";
 
@@ -56,6 +77,8 @@
         if (data.messages.length) {
           data.messages.forEach(add);
           after = data.messages[data.messages.length - 1].id;
+          if (data.messages.some(function (m) { return !m.mine; })) unreadUpTo = after;
+          markRead();
           delay = 3000;
         } else {
           delay = Math.min(delay * 2, slowest);
