@@ -150,6 +150,15 @@ class Config:
     RATELIMIT_SIGNUP = "10 per minute;50 per hour"
     RATELIMIT_SEND_CODE = "3 per minute;10 per hour"
     RATELIMIT_CODE_GUESSES = "10 per 15 minutes"  # per phone number
+    # Wrong passwords for one phone number, from any address: after SIGNIN_FREE_FAILURES
+    # each further try waits, first SIGNIN_DELAY_SECONDS, doubling up to _MAX; the count
+    # is forgotten SIGNIN_FAILURE_MEMORY_SECONDS after the first failure or at a sign-in.
+    SIGNIN_FREE_FAILURES = 5
+    SIGNIN_DELAY_SECONDS = 30
+    SIGNIN_DELAY_MAX_SECONDS = 900
+    SIGNIN_FAILURE_MEMORY_SECONDS = 86400
+    # A device session's "last seen" is written at most this often.
+    DEVICE_SEEN_INTERVAL = timedelta(minutes=5)
 
     # Celery: task modules and periodic jobs (run by ``celery beat`` in production)
     CELERY_TASK_MODULES: list = [  # noqa: RUF012
@@ -246,6 +255,9 @@ class Config:
     FORCE_HTTPS = False
     # Number of reverse proxies in front (for client addresses used by rate limits)
     PROXY_COUNT = 0
+    # Addresses or networks (comma-separated, e.g. "10.0.0.1,172.16.0.0/12") of those
+    # proxies: when set, X-Forwarded-* headers are believed only from these peers.
+    TRUSTED_PROXIES = ""
     # The service's public address: links in text messages are built on it, never on the
     # Host header of the request that sent them. Required in production.
     PUBLIC_BASE_URL: str | None = None
@@ -364,6 +376,11 @@ _ENVIRONMENT: dict[str, Callable] = {
     "SESSION_COOKIE_SECURE": _bool,
     "FORCE_HTTPS": _bool,
     "PROXY_COUNT": int,
+    "TRUSTED_PROXIES": str,
+    "SIGNIN_FREE_FAILURES": int,
+    "SIGNIN_DELAY_SECONDS": int,
+    "SIGNIN_DELAY_MAX_SECONDS": int,
+    "SIGNIN_FAILURE_MEMORY_SECONDS": int,
     "PUBLIC_BASE_URL": str,
     "IDENTITY_ENCRYPTION_KEYS": str,
     "IDENTITY_INDEX_KEY": str,

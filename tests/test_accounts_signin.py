@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.accounts import passwords
-from app.accounts.models import User
+from app.accounts.models import DeviceSession, User
 from app.extensions import db, login_manager
 from app.web import safe_next
 from tests.factories import PASSWORD, login_as, make_user
@@ -306,7 +306,9 @@ def test_mismatched_new_password_is_refused(app, client):
 
 
 def test_password_change_signs_out_other_sessions_only(app, client):
-    user = login_as(app, client)
+    user = make_user(app, phone=E164)
+    assert sign_in(client, remember="y").status_code == 302
+    own_cookie = client.get_cookie("remember_token").value
     other = app.test_client()
     assert sign_in(other, user.phone).status_code == 302
     remembered = app.test_client()
@@ -315,10 +317,16 @@ def test_password_change_signs_out_other_sessions_only(app, client):
 
     response = change_password(client)
     assert response.status_code == 302
-    assert stored_user(app, user.phone).session_token != user.session_token
+    with app.app_context():
+        ended = db.session.scalars(select(DeviceSession.revoked_at)).all()
+    assert sorted(when is None for when in ended) == [False, False, True]
 
     assert "其他设备上的登录已失效" in client.get("/").get_data(as_text=True)
     assert signed_in(client)
+    # This device stays signed in, its remember-me cookie too (a browser restart).
+    restarted = app.test_client()
+    restarted.set_cookie("remember_token", own_cookie)
+    assert signed_in(restarted)
     assert not signed_in(other)
     # Neither the session nor the old remember-me cookie of the other device works.
     assert not signed_in(remembered)

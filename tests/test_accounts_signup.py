@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -194,25 +196,119 @@ def test_resending_within_a_minute_is_refused(app, client, outbox):
     assert count(app, SmsCode) == 1
 
 
-def test_duplicate_phone_is_refused_without_sending_a_code(app, client, outbox):
+def page_shape(text: str) -> str:
+    """A page without the masked number and the CSRF tokens (which differ per browser)."""
+    text = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', text)
+    return re.sub(r"\d{3}\*{4}\d{4}", "<phone>", text)
+
+
+def signup_answers(app, phone: str, address: str) -> list[tuple]:
+    """What whoever types ``phone`` sees: step one, the code page, asking again, a
+    resend a minute later, and a code tried."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address  # each number its own per-address limit
+    seen = []
+    for step in ("first", "again", "resend", "verify"):
+        if step == "resend":
+            with app.app_context():
+                for stored in db.session.scalars(select(SmsCode).where(SmsCode.phone == phone)):
+                    stored.created_at -= timedelta(minutes=2)
+                db.session.commit()
+            response = client.post("/account/signup/resend")
+        elif step == "verify":
+            response = finish(client, "000000")
+        else:
+            response = request_code(client, phone)
+        page = client.get("/account/signup/verify")
+        seen.append(
+            (
+                step,
+                response.status_code,
+                response.headers.get("Location"),
+                page_shape(response.get_data(as_text=True)),
+                page.status_code,
+                page_shape(page.get_data(as_text=True)),
+            )
+        )
+    return seen
+
+
+def test_signup_answers_a_registered_or_suspended_number_like_a_new_one(app_factory):
+    from tests.factories import make_user
+
+    app = app_factory(SMS_SHOW_CODE_ON_PAGE=False)  # development pages show new codes
+    make_user(app, "member", phone="+8613900000001")
+    make_user(app, "suspended", phone="+8613900000002")
+    registered = signup_answers(app, "+8613900000001", "10.1.0.1")
+    suspended = signup_answers(app, "+8613900000002", "10.1.0.2")
+    new = signup_answers(app, "+8613900000003", "10.1.0.3")
+    assert registered == suspended == new
+    statuses = [(step, status, location) for step, status, location, *_ in new]
+    assert statuses == [
+        ("first", 302, "/account/signup/verify"),
+        ("again", 302, "/account/signup/verify"),
+        ("resend", 302, "/account/signup/verify"),
+        ("verify", 400, None),
+    ]
+    assert "已注册" not in str(registered)
+    assert count(app, User) == 2
+
+
+def test_the_owner_of_a_registered_number_is_told_by_sms_and_gets_no_code(app, client, outbox):
+    from app.accounts.operations import ALREADY_REGISTERED_SMS
     from tests.factories import make_user
 
     make_user(app, phone=E164)
     response = request_code(client)
-    assert response.status_code == 409
-    assert "该手机号已注册" in response.get_data(as_text=True)
-    assert outbox == []
-    assert count(app, SmsCode) == 0
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/signup/verify"
+    assert outbox == [(E164, ALREADY_REGISTERED_SMS)]
+    assert "已经有账号" in ALREADY_REGISTERED_SMS and "短信验证码登录" in ALREADY_REGISTERED_SMS
+    assert not re.search(r"\d{4,}", ALREADY_REGISTERED_SMS)  # no code in it
+    # The stored row matches no code at all: every code is simply wrong.
+    for code in ("000000", "123456", "999999"):
+        answer = finish(client, code)
+        assert answer.status_code == 400
+        assert "验证码不正确" in answer.get_data(as_text=True)
+    assert count(app, User) == 1
 
 
-def test_phone_registered_meanwhile_is_refused_at_the_last_step(app, client, outbox):
+def test_phone_registered_meanwhile_is_answered_with_sign_in(app, client, outbox):
     from tests.factories import make_user
 
     request_code(client)
-    make_user(app, phone=E164)  # someone else finished first
+    make_user(app, phone=E164)  # created meanwhile (the same person, another tap)
     response = finish(client, last_code(outbox))
-    assert response.status_code == 409
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/signin"
+    page = client.get("/account/signin", headers={"Cookie": "lang=en"}).get_data(as_text=True)
+    assert "Your account has already been created" in page
     assert count(app, User) == 1
+
+
+def test_a_double_tap_on_create_account_makes_one_account_and_no_error(app, outbox):
+    """Ten requests with the same code at once (a double tap, a flaky network)."""
+    first = app.test_client()
+    request_code(first)
+    code = last_code(outbox)
+    taps = 10
+    clients = [app.test_client() for _ in range(taps)]
+    for client in clients:
+        client.set_cookie("session", first.get_cookie("session").value)
+    start = threading.Barrier(taps)
+
+    def tap(client) -> tuple[int, str | None]:
+        start.wait(30)
+        response = finish(client, code)
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(max_workers=taps) as pool:
+        answers = list(pool.map(tap, clients))
+    assert count(app, User) == 1
+    assert all(status < 500 for status, _ in answers), answers
+    assert answers.count((302, "/")) == 1  # the one that created it, signed in
+    for answer in answers:
+        assert answer in {(302, "/"), (302, "/account/signin"), (400, None)}, answer
 
 
 def test_verify_step_without_a_phone_goes_back_to_step_one(client):

@@ -57,6 +57,32 @@ TABLE: dict[tuple[str, str], Case] = {
         data={"phone": "13900009999", "password": "Not-the-password-1"},
     ),
     ("accounts.signout", "POST"): Case("/account/signout", everyone(HOME)),
+    ("accounts.signout_everywhere", "POST"): Case(
+        "/account/signout/everywhere",
+        anonymous_and_signed_in(
+            (302, "/account/signin?next=%2Faccount%2Fsignout%2Feverywhere"), HOME
+        ),
+    ),
+    ("accounts.index", "GET"): Case(
+        "/account/", anonymous_and_signed_in((302, "/account/signin?next=%2Faccount%2F"), 200)
+    ),
+    # Sign-in with an SMS code; without a number from step one there is nothing to check.
+    ("accounts.signin_code", "GET"): Case(
+        "/account/signin/code", anonymous_and_signed_in(200, HOME)
+    ),
+    ("accounts.signin_code", "POST"): Case(
+        "/account/signin/code",
+        anonymous_and_signed_in((302, "/account/signin/code/verify"), HOME),
+        data={"phone": "13900009999"},
+    ),
+    ("accounts.signin_code_verify", "GET"): Case(
+        "/account/signin/code/verify", anonymous_and_signed_in((302, "/account/signin/code"), HOME)
+    ),
+    ("accounts.signin_code_verify", "POST"): Case(
+        "/account/signin/code/verify",
+        anonymous_and_signed_in((302, "/account/signin/code"), HOME),
+        data={"code": "123456"},
+    ),
     ("accounts.password", "GET"): Case(
         "/account/password", anonymous_and_signed_in(SIGN_IN_FOR_PASSWORD, 200)
     ),

@@ -424,8 +424,9 @@ def test_rate_limit_settings_are_what_the_tests_assume(app):
 def test_sign_in_attempts_are_limited_with_the_default_setting(app, client):
     make_user(app, phone=E164)
     allowed = first_limit(app.config["RATELIMIT_SIGNIN"])
-    for _ in range(allowed):
-        response = client.post("/account/signin", data={"phone": PHONE, "password": "Wrong-1x"})
+    for attempt in range(allowed):  # other numbers: this is the per-address limit
+        other_phone = f"1380000{attempt:04d}"
+        response = client.post("/account/signin", data={"phone": other_phone, "password": "x"})
         assert response.status_code == 401
     response = client.post("/account/signin", data={"phone": PHONE, "password": PASSWORD})
     assert response.status_code == 429

@@ -1,7 +1,8 @@
-"""Accounts: sign-up with an SMS code, sign-in, sign-out, password change."""
+"""Accounts: sign-up with an SMS code, sign-in (password or SMS code), device sessions,
+sign-out (here or everywhere), password change."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, template_folder="templates", url_prefix="/account")
 
-from app.accounts import loader, routes  # noqa: E402, F401  (registers views, loader)
+from app.accounts import code_signin, loader, routes  # noqa: E402, F401  (views, loader)

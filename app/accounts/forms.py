@@ -26,6 +26,10 @@ ACCOUNT_MESSAGES = {
     "none": _l("No code was sent to this number. Request a code first."),
     "sent_recently": _l("A code was just sent. Wait a minute before asking for another."),
     "wrong_password": _l("The current password is not right."),
+    "already_created": _l("Your account has already been created. Sign in with it."),
+    "signin_code_wrong": _l(
+        "The code is not right or no longer valid. Check the SMS, or ask for a new code."
+    ),
     "too_short": _l("Use at least %(n)d characters.", n=passwords.MIN_LENGTH),
     "too_long": _l("Use at most %(n)d characters.", n=passwords.MAX_LENGTH),
     "contains_phone": _l("Do not use your phone number in your password."),
@@ -69,8 +73,8 @@ class PhoneForm(FlaskForm):
     submit = SubmitField(_l("Send code"))
 
 
-class SignupForm(FlaskForm):
-    code = StringField(
+def _code_field() -> StringField:
+    return StringField(
         _l("SMS code"),
         validators=[
             DataRequired(message=_l("Enter the 6-digit code from the SMS.")),
@@ -79,6 +83,10 @@ class SignupForm(FlaskForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6},
     )
+
+
+class SignupForm(FlaskForm):
+    code = _code_field()
     password = _new_password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat password"),
@@ -126,3 +134,18 @@ class PasswordChangeForm(FlaskForm):
 
 class SignoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
+
+
+class SigninCodeRequestForm(FlaskForm):
+    phone = _phone_field()
+    submit = SubmitField(_l("Send sign-in code"))
+
+
+class SigninCodeForm(FlaskForm):
+    code = _code_field()
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class SignoutEverywhereForm(FlaskForm):
+    submit = SubmitField(_l("Sign out on every device"))

@@ -1,4 +1,4 @@
-"""Accounts: users with a role and a state, and one-time SMS codes."""
+"""Accounts: users with a role and a state, their signed-in devices, one-time SMS codes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import UTCDateTime, str_enum, utcnow
@@ -30,6 +30,7 @@ class AccountState(enum.StrEnum):
 
 class CodePurpose(enum.StrEnum):
     signup = "signup"
+    signin = "signin"  # sign in without the password (the way back after failed tries)
 
 
 def new_session_token() -> str:
@@ -48,6 +49,9 @@ class User(UserMixin, db.Model):
     )
     # Part of the login id: changing it signs out every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Not stored: the token of the device session this instance was signed in or loaded
+    # with (see ``DeviceSession``), the last part of the login id.
+    device_token = None
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -56,7 +60,8 @@ class User(UserMixin, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The login id kept in the session and remember-me cookies (see ``loader``)."""
+        return f"{self.id}:{self.session_token}:{self.device_token or ''}"
 
     @property
     def is_active(self) -> bool:
@@ -82,6 +87,20 @@ def mask_phone(phone: str) -> str:
     """``+8613812345678`` -> ``138****5678``."""
     digits = phone.removeprefix("+86")
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else "***"
+
+
+class DeviceSession(db.Model):
+    """One sign-in on one device (登录设备). The login id names it by a random token, of
+    which only a SHA-256 hash is stored; signing out there ends it (``revoked_at``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(64), default="")  # e.g. "Chrome · Android"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Updated at most every DEVICE_SEEN_INTERVAL, not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SmsCode(db.Model):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,27 +19,34 @@ from flask_login import (
     current_user,
     fresh_login_required,
     login_fresh,
+    login_required,
     login_user,
     logout_user,
 )
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from app.accounts import bp, operations
+from app.accounts import bp, devices, operations, throttle
 from app.accounts.forms import (
     ACCOUNT_MESSAGES,
     PasswordChangeForm,
     PhoneForm,
     SigninForm,
+    SignoutEverywhereForm,
     SignoutForm,
     SignupForm,
 )
-from app.accounts.models import CodePurpose, mask_phone
+from app.accounts.loader import current_device
+from app.accounts.models import User, mask_phone
 from app.accounts.phone import InvalidPhone, normalise_mobile
 from app.extensions import db, limiter
 from app.web import safe_next
 
 SIGNUP_PHONE = "signup_phone"
+SIGNIN_PHONE = "signin_code_phone"
 DEV_CODE = "dev_sms_code"
+# Views whose form names the phone; the others use the one kept in the session.
+_PHONE_FROM_FORM = {"accounts.signup", "accounts.signin_code"}
 
 
 def _limit(setting: str):
@@ -46,36 +56,77 @@ def _limit(setting: str):
 def _phone_key() -> str:
     """Rate-limit key for codes: the number they are for, else the client address.
 
-    Only sign-up step one takes the number from the form. Resending and checking a
-    code use the number kept in the session, so a posted ``phone`` field cannot
-    choose a fresh limit for every guess.
+    Only the first step of sign-up and of code sign-in takes the number from the form.
+    Resending and checking a code use the number kept in the session, so a posted
+    ``phone`` field cannot choose a fresh limit for every guess.
     """
-    from_form = request.form.get("phone") if request.endpoint == "accounts.signup" else None
-    raw = from_form or session.get(SIGNUP_PHONE) or ""
+    endpoint = request.endpoint or ""
+    kept = SIGNIN_PHONE if endpoint.startswith("accounts.signin_code") else SIGNUP_PHONE
+    from_form = request.form.get("phone") if endpoint in _PHONE_FROM_FORM else None
+    raw = from_form or session.get(kept) or ""
     try:
         return "phone:" + normalise_mobile(raw)
     except InvalidPhone:
         return "addr:" + (request.remote_addr or "unknown")
 
 
-def _send_limit():
+def send_limit():
+    """Codes sent, per number (``RATELIMIT_SEND_CODE``)."""
     return limiter.limit(
         lambda: current_app.config["RATELIMIT_SEND_CODE"], key_func=_phone_key, methods=["POST"]
     )
 
 
+def guess_limit():
+    """Codes tried, per number (``RATELIMIT_CODE_GUESSES``)."""
+    return limiter.limit(
+        lambda: current_app.config["RATELIMIT_CODE_GUESSES"], key_func=_phone_key, methods=["POST"]
+    )
+
+
+def keep_dev_code(code: str | None) -> None:
+    """Development only: keep the code for the next page to show (no SMS is sent)."""
+    if code and current_app.config["SMS_SHOW_CODE_ON_PAGE"]:
+        session[DEV_CODE] = code
+    else:
+        session.pop(DEV_CODE, None)
+
+
+def sign_in_here(user: User, remember: bool = False) -> None:
+    """Sign ``user`` in on this browser with a new device session. Commits.
+
+    A device session this browser had (a stale sign-in, another account) ends.
+    """
+    previous = current_device()
+    if previous is not None:
+        devices.end(previous)
+    token = devices.start(user, request.headers.get("User-Agent", ""))
+    db.session.commit()
+    user.device_token = token  # names the device session in the login id
+    login_user(user, remember=remember)
+
+
+def suspended_errors() -> list[str]:
+    return [
+        _("This account is suspended. Contact the service desk."),
+        _(
+            "To appeal, open the link in the text message we sent you when the account "
+            "was suspended (valid for 30 days)."
+        ),
+    ]
+
+
 def _send_and_remember(phone: str) -> None:
-    code = operations.send_code(phone, CodePurpose.signup)
+    code = operations.send_signup_code(phone)
     db.session.commit()
     session[SIGNUP_PHONE] = phone
-    if current_app.config["SMS_SHOW_CODE_ON_PAGE"]:
-        session[DEV_CODE] = code
+    keep_dev_code(code)
     flash(_("We sent a 6-digit code to %(phone)s.", phone=mask_phone(phone)), "success")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @_limit("RATELIMIT_SEND_CODE")
-@_send_limit()
+@send_limit()
 def signup() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -85,11 +136,8 @@ def signup() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("accounts/signup_phone.html", form=form), 400
     phone = form.phone.normalised
-    try:
+    try:  # a registered number is answered the same; its owner gets an SMS saying so
         _send_and_remember(phone)
-    except operations.PhoneTaken as error:
-        form.phone.errors.append(ACCOUNT_MESSAGES[error.reason])
-        return render_template("accounts/signup_phone.html", form=form, taken=True), 409
     except operations.CodeSentRecently:
         session[SIGNUP_PHONE] = phone
         flash(ACCOUNT_MESSAGES["sent_recently"], "info")
@@ -98,7 +146,7 @@ def signup() -> Response | tuple[str, int] | str:
 
 @bp.post("/signup/resend")
 @_limit("RATELIMIT_SEND_CODE")
-@_send_limit()
+@send_limit()
 def signup_resend() -> Response | tuple[str, int]:
     phone = session.get(SIGNUP_PHONE)
     if not phone:
@@ -108,9 +156,6 @@ def signup_resend() -> Response | tuple[str, int]:
         return redirect(url_for(".signup_verify"))
     try:
         _send_and_remember(phone)
-    except operations.PhoneTaken:
-        flash(ACCOUNT_MESSAGES["phone_taken"], "error")
-        return redirect(url_for(".signin"))
     except operations.CodeSentRecently:
         flash(ACCOUNT_MESSAGES["sent_recently"], "error")
         return _render_verify(SignupForm(formdata=None), phone), 429
@@ -129,9 +174,7 @@ def _render_verify(form: SignupForm, phone: str) -> str:
 
 @bp.route("/signup/verify", methods=["GET", "POST"])
 @_limit("RATELIMIT_SIGNUP")
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_CODE_GUESSES"], key_func=_phone_key, methods=["POST"]
-)
+@guess_limit()
 def signup_verify() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -146,11 +189,11 @@ def signup_verify() -> Response | tuple[str, int] | str:
         return _render_verify(form, phone), 400
     try:
         user = operations.register(phone, form.password.data, form.code.data)
-        db.session.commit()
-    except operations.PhoneTaken:
+        sign_in_here(user)
+    except (operations.PhoneTaken, IntegrityError):
+        # Only the code's holder gets here: a double tap whose first tap won.
         db.session.rollback()
-        form.code.errors.append(ACCOUNT_MESSAGES["phone_taken"])
-        return _render_verify(form, phone), 409
+        return _already_created()
     except operations.CodeRejected as error:
         form.code.errors.append(ACCOUNT_MESSAGES[error.reason])
         return _render_verify(form, phone), 400
@@ -159,9 +202,15 @@ def signup_verify() -> Response | tuple[str, int] | str:
         return _render_verify(form, phone), 400
     session.pop(SIGNUP_PHONE, None)
     session.pop(DEV_CODE, None)
-    login_user(user)
     flash(_("Welcome to Queqiao! Your account is ready."), "success")
     return redirect(url_for("main.home"))
+
+
+def _already_created() -> Response:
+    session.pop(SIGNUP_PHONE, None)
+    session.pop(DEV_CODE, None)
+    flash(ACCOUNT_MESSAGES["already_created"], "info")
+    return redirect(url_for(".signin"))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -174,30 +223,72 @@ def signin() -> Response | tuple[str, int] | str:
         return render_template("accounts/signin.html", form=form)
     if not form.validate_on_submit():
         return render_template("accounts/signin.html", form=form), 400
-    user = operations.authenticate(form.phone.normalised, form.password.data)
+    phone = form.phone.normalised
+    wait = throttle.admit(phone)
+    if wait:
+        return _wait_for_turn(form, wait)
+    user = operations.authenticate(phone, form.password.data)
     if user is None:
         form.password.errors.append(_("The mobile number or password is not right."))
         return render_template("accounts/signin.html", form=form), 401
+    throttle.succeeded(phone)
     if not user.is_active:
-        form.phone.errors.append(_("This account is suspended. Contact the service desk."))
-        form.phone.errors.append(
-            _(
-                "To appeal, open the link in the text message we sent you when the account "
-                "was suspended (valid for 30 days)."
-            )
-        )
+        form.phone.errors.extend(suspended_errors())
         return render_template("accounts/signin.html", form=form), 403
-    db.session.commit()
-    login_user(user, remember=form.remember.data)
+    sign_in_here(user, remember=form.remember.data)
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+
+
+def _wait_for_turn(form: SigninForm, wait: int) -> Response:
+    """429 for a number with too many wrong passwords: how long, and the way back."""
+    minutes = max(1, math.ceil(wait / 60))
+    form.password.errors.append(
+        _(
+            "Too many wrong passwords for this number. Wait %(minutes)d min and try again, "
+            "or sign in with a code sent to the phone by SMS.",
+            minutes=minutes,
+        )
+    )
+    page = render_template("accounts/signin.html", form=form, offer_code=True)
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/signout")
 def signout() -> Response:
     if SignoutForm().validate_on_submit():
+        device = current_device()
+        if device is not None:  # its session and remember-me cookies stop working
+            devices.end(device)
+            db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.post("/signout/everywhere")
+@login_required
+def signout_everywhere() -> Response:
+    if not SignoutEverywhereForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    devices.end_all(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device, this one included."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """我的账号: the number, the password, and the devices signed in."""
+    return render_template(
+        "accounts/index.html",
+        devices=devices.of_user(current_user),
+        this_device=current_device(),
+        everywhere_form=SignoutEverywhereForm(),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -209,7 +300,9 @@ def password() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("accounts/password.html", form=form), 400
     try:
-        operations.change_password(current_user, form.current.data, form.password.data)
+        operations.change_password(
+            current_user, form.current.data, form.password.data, keep=current_device()
+        )
     except operations.WrongPassword as error:
         form.current.errors.append(ACCOUNT_MESSAGES[error.reason])
         return render_template("accounts/password.html", form=form), 400
@@ -217,6 +310,5 @@ def password() -> Response | tuple[str, int] | str:
         form.password.errors.append(ACCOUNT_MESSAGES[error.reason])
         return render_template("accounts/password.html", form=form), 400
     db.session.commit()
-    login_user(current_user._get_current_object(), fresh=True)  # new session token
     flash(_("Your password is changed. Other devices have been signed out."), "success")
     return redirect(url_for("main.home"))
