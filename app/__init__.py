@@ -10,9 +10,9 @@ from typing import Any
 
 from dotenv import load_dotenv
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
+from app import proxies
 from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 from app.quickmatch import settings as quickmatch_settings
 
@@ -53,9 +53,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     quickmatch_settings.init_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # X-Forwarded-* from the proxies only (TRUSTED_PROXIES); see app/proxies.py.
+    app.wsgi_app = proxies.wrap(
+        app.wsgi_app, app.config["PROXY_COUNT"], app.config.get("TRUSTED_PROXIES", "")
+    )
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
