@@ -15,7 +15,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from tests.factories import UserFactory
 from tests.verification_helpers import id_number
-from verification import operations, runtime, tasks
+from verification import duplicates, operations, runtime, tasks
 from verification.departments import Answer, Department, Outcome
 from verification.models import Case, CaseState, Check, CheckState, ConsentKind, VerifiedFact
 from verification.policy import Policy
@@ -61,31 +61,91 @@ def test_identity_is_encrypted_at_rest_and_indexed_by_a_keyed_hash(app_ctx):
     assert row["id_number_index"] == runtime.protector().blind_index(id_number())
 
 
-def test_an_identity_held_by_another_account_is_refused(app_ctx):
-    apply(UserFactory())
+def test_an_identity_held_by_another_account_opens_a_case_like_any_other(app_ctx):
+    run(apply(UserFactory()))
     other = UserFactory()
-    with pytest.raises(operations.ApplicationRefused) as refused:
-        apply(other)
-    assert refused.value.reason == "identity_taken"
-    assert other.state is AccountState.registered
+    case = apply(other)
+    assert case.state is CaseState.checking
+    assert [c.department for c in case.checks] == list(Department)
+    assert other.state is AccountState.verifying
 
 
-def test_the_database_also_refuses_a_second_holder_of_an_identity(app_ctx):
-    first = apply(UserFactory())
-    clone = Case(
+def _clone(case: Case, state: CaseState) -> Case:
+    return Case(
         user_id=UserFactory().id,
+        state=state,
         name_encrypted="x",
         id_number_encrypted="x",
-        id_number_index=first.id_number_index,
+        id_number_index=case.id_number_index,
         name_masked="x",
         id_number_masked="x",
         birth_date=date(1990, 1, 1),
         gender="M",
     )
-    db.session.add(clone)
+
+
+def test_the_database_refuses_a_second_approved_case_of_an_identity(app_ctx):
+    first = run(apply(UserFactory()))
+    assert first.state is CaseState.approved
+    db.session.add(_clone(first, CaseState.checking))  # applying is open to anyone
+    db.session.commit()
+    db.session.add(_clone(first, CaseState.approved))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def _checked(case: Case) -> Case:
+    """Every department passed, not yet decided."""
+    for check in case.checks:
+        check.state, check.source = CheckState.passed, "stub"
+    db.session.flush()
+    return case
+
+
+def _approved_meanwhile(monkeypatch, holder_case: Case) -> None:
+    """The first look for a holder finds none, as when a concurrent approval of the same
+    number is not committed yet; it commits before this one's approval is written."""
+    real = duplicates.holder_of
+    calls = []
+
+    def holder_of(case):
+        calls.append(case.id)
+        if len(calls) == 1:
+            holder_case.state = CaseState.approved  # the concurrent approval, committed
+            db.session.flush()
+            return None
+        return real(case)
+
+    monkeypatch.setattr(duplicates, "holder_of", holder_of)
+
+
+def test_a_concurrent_approval_of_the_same_number_holds_the_second_for_review(app_ctx, monkeypatch):
+    first, second = apply(UserFactory()), apply(UserFactory())
+    _checked(first)
+    _checked(second)
+    _approved_meanwhile(monkeypatch, first)
+    assert operations.decide(second, runtime.policy()) == duplicates.HELD
+    db.session.commit()
+    assert second.state is CaseState.review
+    assert db.session.get(User, second.user_id).state is AccountState.verifying
+    assert not db.session.scalars(
+        select(VerifiedFact).where(VerifiedFact.user_id == second.user_id)
+    ).all()
+    note = db.session.scalar(select(Notification).where(Notification.user_id == first.user_id))
+    assert note.kind == "verification.identity_used"
+
+
+def test_an_administrator_cannot_approve_when_a_concurrent_approval_won(app_ctx, monkeypatch):
+    admin = UserFactory(role=Role.admin, state=AccountState.member)
+    first, second = apply(UserFactory()), apply(UserFactory())
+    second.state = CaseState.review
+    db.session.commit()
+    _approved_meanwhile(monkeypatch, first)
+    with pytest.raises(operations.ApplicationRefused, match="identity_held"):
+        operations.review(second, admin, True, "Seen at the desk", runtime.policy())
+    assert second.state is CaseState.review
+    assert db.session.get(User, second.user_id).state is AccountState.verifying
 
 
 def test_the_database_refuses_two_open_cases_for_one_user(app_ctx):
@@ -264,7 +324,9 @@ def test_a_failed_recheck_takes_member_access_away_with_the_reason(app_ctx):
     )
 
 
-def test_after_a_failed_recheck_the_same_person_may_apply_again_but_nobody_else(app_ctx):
+def test_after_a_failed_recheck_the_same_person_may_apply_again_and_nobody_else_is_approved(
+    app_ctx,
+):
     fact = _expired_member_fact(Department.civil_affairs)
     answer = Answer(Department.civil_affairs, Outcome.failed, "married", {}, "stub", utcnow())
     operations.recheck_answer(fact, answer, runtime.policy())
@@ -273,9 +335,9 @@ def test_after_a_failed_recheck_the_same_person_may_apply_again_but_nobody_else(
     old = db.session.scalar(select(Case).where(Case.user_id == user.id))
     assert old.state is CaseState.lapsed and old.decision_reason == "married"
 
-    with pytest.raises(operations.ApplicationRefused) as refused:
-        apply(UserFactory(), id_number("12"))
-    assert refused.value.reason == "identity_taken"
+    # The lapsed member still holds the number: another account's case waits for review.
+    other = run(apply(UserFactory(), id_number("12")))
+    assert other.state is CaseState.review
 
     again = run(apply(user, id_number("12")))
     assert again.state is CaseState.approved

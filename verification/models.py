@@ -29,7 +29,9 @@ class CaseState(enum.StrEnum):
 
 
 OPEN_CASE_STATES = (CaseState.checking, CaseState.review)
-HOLDING_CASE_STATES = (CaseState.checking, CaseState.review, CaseState.approved)
+# The account of an approved case holds its ID number; after a lapse it still does
+# (the same person may apply again, nobody else may become a member with it).
+HOLDING_CASE_STATES = (CaseState.approved, CaseState.lapsed)
 
 
 class CheckState(enum.StrEnum):
@@ -52,6 +54,9 @@ def _states_sql(states: tuple[CaseState, ...]) -> Any:
     return text("state IN (" + ", ".join(f"'{s.value}'" for s in states) + ")")
 
 
+_APPROVED_IDENTITY_SQL = text("state = 'approved' AND id_number_index <> ''")
+
+
 class Case(db.Model):
     __tablename__ = "verification_case"
     __table_args__ = (
@@ -63,13 +68,16 @@ class Case(db.Model):
             sqlite_where=_states_sql(OPEN_CASE_STATES),
             postgresql_where=_states_sql(OPEN_CASE_STATES),
         ),
-        # One person, one account: an ID number held by a live case can't apply again.
+        # One person, one account: one approved case (a member) per ID number. Anyone
+        # may apply with any number, so the application reveals nobody; a duplicate is
+        # settled when its case would be approved (``verification.duplicates``). An
+        # erased account's cases keep an empty index, which holds nothing.
         Index(
-            "uq_verification_case_identity_held",
+            "uq_verification_case_identity_approved",
             "id_number_index",
             unique=True,
-            sqlite_where=_states_sql(HOLDING_CASE_STATES),
-            postgresql_where=_states_sql(HOLDING_CASE_STATES),
+            sqlite_where=_APPROVED_IDENTITY_SQL,
+            postgresql_where=_APPROVED_IDENTITY_SQL,
         ),
     )
 
@@ -98,6 +106,10 @@ class Case(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE_STATES
+
+    @property
+    def every_check_passed(self) -> bool:
+        return bool(self.checks) and all(c.state is CheckState.passed for c in self.checks)
 
 
 class Check(db.Model):

@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import AccountState, User
 from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import notify
-from verification import resident_id
+from verification import duplicates, resident_id
 from verification.departments import Answer, Department, Outcome
 from verification.models import (
-    HOLDING_CASE_STATES,
     OPEN_CASE_STATES,
     Case,
     CaseState,
@@ -51,8 +51,10 @@ def open_case(
 ) -> Case:
     """Create a case with one queued check per required department. Flushes.
 
-    Raises ``ApplicationRefused`` (``already_member``, ``case_open``, ``too_young``,
-    ``identity_taken``) or ``InvalidResidentId``; nothing is written then.
+    Raises ``ApplicationRefused`` (``already_member``, ``suspended``, ``case_open``,
+    ``too_young``) or ``InvalidResidentId``; nothing is written then. An ID number held
+    by another account is accepted like any other, so applying reveals no one; it is
+    settled when the departments have answered (``decide``).
     """
     parsed = resident_id.parse(id_number, today=today)
     if user.state is AccountState.member:
@@ -66,14 +68,6 @@ def open_case(
     if parsed.age_on(today or date.today()) < policy.min_age:
         raise ApplicationRefused("too_young")
     index = protector.blind_index(parsed.number)
-    if db.session.scalar(
-        select(Case.id).where(
-            Case.id_number_index == index,
-            Case.state.in_(HOLDING_CASE_STATES)
-            | ((Case.state == CaseState.lapsed) & (Case.user_id != user.id)),
-        )
-    ):
-        raise ApplicationRefused("identity_taken")
     clean_name = " ".join(name.split())
     case = Case(
         user_id=user.id,
@@ -138,16 +132,18 @@ def decide(case: Case, policy: Policy, now: datetime | None = None) -> str | Non
     """Decide a case whose checks are all final; ``None`` while some are pending.
 
     Approves (the user becomes a member with verified facts), rejects with the
-    departments' reasons, or sends the case to review. Runs once: a decided case is
-    left alone. Flushes.
+    departments' reasons, or sends the case to review. A case that would be approved
+    while another account holds its ID number goes to review instead and returns
+    ``duplicates.HELD`` (the caller texts the holder after its commit). Runs once: a
+    decided case is left alone. Flushes.
     """
     if case.state is not CaseState.checking or not all(c.is_final for c in case.checks):
         return None
     decision = policy.decide((c.department, c.state.value) for c in case.checks)
     user = db.session.get(User, case.user_id)
     if decision == Decision.approve:
-        _approve(case, user, policy, now or utcnow(), actor_id=None, reason=None)
-    elif decision == Decision.reject:
+        return _approve_unless_held(case, user, policy, now or utcnow())
+    if decision == Decision.reject:
         reasons = sorted(
             {c.reason or c.state.value for c in case.checks if c.state is CheckState.failed}
         )
@@ -159,8 +155,24 @@ def decide(case: Case, policy: Policy, now: datetime | None = None) -> str | Non
     return decision
 
 
+def _approve_unless_held(case: Case, user: User, policy: Policy, now: datetime) -> str:
+    """Approve a case the departments confirmed, unless another account holds its ID
+    number: then it waits for an administrator (``duplicates.HELD``)."""
+    holder = duplicates.holder_of(case)
+    if holder is None and _claim(case, user, policy, now, actor_id=None, reason=None):
+        return Decision.approve
+    # Held, or a concurrent approval of the same number committed first.
+    duplicates.hold_for_review(case, holder or duplicates.holder_of(case))
+    return duplicates.HELD
+
+
 def review(case: Case, admin: User, approve: bool, reason: str, policy: Policy) -> None:
-    """An administrator approves or rejects a case in review, with a written reason."""
+    """An administrator approves or rejects a case in review, with a written reason.
+
+    Raises ``ApplicationRefused``: ``not_in_review``, ``reason_required``, or
+    ``identity_held`` when approving would make a second member with the ID number
+    (checked here, and by the database's unique index for a concurrent approval).
+    """
     if not admin.is_admin:
         raise PermissionError("only administrators decide verification cases")
     if case.state is not CaseState.review:
@@ -171,10 +183,25 @@ def review(case: Case, admin: User, approve: bool, reason: str, policy: Policy) 
     user = db.session.get(User, case.user_id)
     now = utcnow()
     if approve:
-        _approve(case, user, policy, now, actor_id=admin.id, reason=reason)
+        held = duplicates.holder_of(case) is not None
+        if held or not _claim(case, user, policy, now, actor_id=admin.id, reason=reason):
+            raise ApplicationRefused("identity_held")
     else:
         _reject(case, user, now, actor_id=admin.id, reason=reason)
     db.session.flush()
+
+
+def _claim(
+    case: Case, user: User, policy: Policy, now: datetime, actor_id: int | None, reason: str | None
+) -> bool:
+    """Approve in a savepoint; False (nothing written) when the database refuses a
+    second approved case of this ID number: a concurrent approval committed first."""
+    try:
+        with db.session.begin_nested():
+            _approve(case, user, policy, now, actor_id, reason)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _approve(

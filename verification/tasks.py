@@ -45,7 +45,7 @@ from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
-from verification import health, operations, outage, runtime
+from verification import duplicates, health, operations, outage, runtime
 from verification.departments import (
     Answer,
     Applicant,
@@ -281,7 +281,15 @@ def decide(case_id: int) -> str | None:
         return None
     decision = operations.decide(case, runtime.policy())
     db.session.commit()
+    if decision == duplicates.HELD:  # another account holds the ID number
+        tell_identity_holder.delay(case_id)
     return decision
+
+
+@shared_task(name="verification.tell_identity_holder", acks_late=True, ignore_result=True)
+def tell_identity_holder(case_id: int) -> bool:
+    """Text the holder of a held case's ID number that someone else applied with it."""
+    return duplicates.tell_holder_by_sms(case_id)
 
 
 @shared_task(name="verification.reconcile", ignore_result=True)

@@ -46,10 +46,27 @@ def _rejected(params: dict) -> Shown:
 
 
 def _review(params: dict) -> Shown:
+    if params.get("reason") == "manual_check":  # neutral: says nothing about why
+        text = _(
+            "Your verification application needs a manual check by the service desk. You "
+            "will be told here."
+        )
+    else:
+        text = _(
+            "An administrator will decide on your verification application. You will be told here."
+        )
+    return Shown(text, link=_case_link(params), link_text=_("See each department's answer"))
+
+
+def _identity_used(params: dict) -> Shown:
     return Shown(
-        _("An administrator will decide on your verification application. You will be told here."),
-        link=_case_link(params),
-        link_text=_("See each department's answer"),
+        _(
+            "Someone applied for real-name verification with your ID number from another "
+            "account. Your account is not affected: one ID number can hold only one account."
+        ),
+        details=[
+            _("If it was you, you need to do nothing. If it was not you, contact the service desk.")
+        ],
     )
 
 
@@ -219,6 +236,7 @@ KINDS = {
     "verification.rejected": _rejected,
     "verification.review": _review,
     "verification.access_lost": _access_lost,
+    "verification.identity_used": _identity_used,
     "new_match": _new_match,
     "did_you_meet": _did_you_meet,
     "new_message": _new_message,

@@ -69,6 +69,7 @@ ACTIONS = {
     "verification.reject": _l("Verification rejected"),
     "verification.recheck_failed": _l("Member access withdrawn after a re-check"),
     "verification.resumed": _l("Checked again: the department recovered"),
+    "verification.identity_held": _l("Sent to review: the ID number is held by another account"),
     "case.view": _l("Verification case viewed"),
     "role.granted": _l("Matchmaker role granted"),
     "role.revoked": _l("Matchmaker role revoked"),

@@ -19,19 +19,27 @@ from app.privacy.operations import record_access
 from app.review import bp, labels, queries
 from app.review.forms import AuditFilterForm, DecisionForm, QueueFilterForm, choices
 from app.review.guard import admin_required
-from verification import operations, runtime
+from verification import duplicates, operations, runtime
 from verification.models import Case, CaseState
 
 PER_PAGE = 20
 
 REFUSALS = {
     "reason_required": _l("Write the reason for your decision."),
+    "identity_held": _l(
+        "This ID number is held by another account, so approving would make a second "
+        "member with it: one person can have only one account. Nothing was changed."
+    ),
 }
 
 
 @bp.context_processor
 def review_helpers() -> dict:
-    return {**labels.TEMPLATE_HELPERS, "attention": queries.needing_attention}
+    return {
+        **labels.TEMPLATE_HELPERS,
+        "attention": queries.needing_attention,
+        "identity_holder": duplicates.holder_of,
+    }
 
 
 @bp.get("/")
@@ -82,7 +90,7 @@ def decide(case_id: int) -> Response | tuple[str, int]:
     except operations.ApplicationRefused as refused:
         db.session.rollback()
         form.reason.errors.append(REFUSALS.get(refused.reason, refused.reason))
-        return _render_case(found, form), 400
+        return _render_case(found, form), 409 if refused.reason == "identity_held" else 400
     db.session.commit()
     if form.approve:
         flash(_("Case %(id)s approved. The applicant is now a member.", id=case_id), "success")
@@ -112,8 +120,14 @@ def _admin() -> User:
 
 def _render_case(found: Case, form: DecisionForm, conflict: bool = False) -> str:
     history = queries.case_history(found.id)
+    holder = duplicates.holder_of(found)
     people = queries.users_by_id(
-        [found.user_id, found.decided_by_id, *(e.actor_id for e in history)]
+        [
+            found.user_id,
+            found.decided_by_id,
+            holder.user_id if holder else None,
+            *(e.actor_id for e in history),
+        ]
     )
     return render_template(
         "review/case.html",
@@ -123,6 +137,7 @@ def _render_case(found: Case, form: DecisionForm, conflict: bool = False) -> str
         history=history,
         people=people,
         applicant=people[found.user_id],
+        holder=holder,
     )
 
 

@@ -1,7 +1,9 @@
 """Applicant views: apply once, watch the six departments answer, see verified facts.
 
-Thin: the form checks the shape of input, ``verification.operations`` applies the
-rules, the view commits and only then queues the checks.
+Thin: the form checks the shape of input, then one try is counted against the
+account's daily limit, ``verification.operations`` applies the rules, the view commits
+and only then queues the checks. An ID number that another account holds is accepted
+like any other: the answer never tells who has an account.
 """
 
 from __future__ import annotations
@@ -15,28 +17,18 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from app import limits
 from app.accounts.models import AccountState
-from app.extensions import db, limiter
+from app.extensions import db
 from app.verify import bp, messages, present, queries
 from app.verify.forms import ApplicationForm
 from app.verify.guard import member_required
 from verification import operations, runtime, tasks
 
-IDENTITY_TAKEN = _l(
-    "This ID number is already used by another account; one person can have only one "
-    "account. If you never applied before, contact the service desk."
+TOO_MANY_APPLICATIONS = _l(
+    "This account has sent as many applications as it may for now. Please try again later."
 )
-
-
-def _apply_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return "addr:" + (request.remote_addr or "unknown")
-
-
-def _counts_against_limit(response: Response) -> bool:
-    """Applications that reached the rules count; a form sent back for a typo does not."""
-    return response.status_code != 400
+NOT_SENT = _l("Your application could not be sent. Please try again.")
 
 
 def _refusal_message(reason: str) -> str:
@@ -44,7 +36,7 @@ def _refusal_message(reason: str) -> str:
         return _("You must be at least %(age)d years old to apply.", age=runtime.policy().min_age)
     if reason == "suspended":
         return _("This account is suspended. Contact the service desk.")
-    return str(IDENTITY_TAKEN)
+    return str(NOT_SENT)
 
 
 def _elsewhere() -> Response | None:
@@ -82,12 +74,6 @@ def index() -> str:
 
 @bp.route("/apply", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_APPLY"],
-    key_func=_apply_key,
-    methods=["POST"],
-    deduct_when=_counts_against_limit,
-)
 def apply() -> Response | tuple[str, int]:
     elsewhere = _elsewhere()
     if elsewhere is not None:
@@ -96,7 +82,12 @@ def apply() -> Response | tuple[str, int]:
     if request.method == "GET":
         return _render_apply(form)
     if not form.validate_on_submit():
-        return _render_apply(form, 400)
+        return _render_apply(form, 400)  # a form sent back for a typo is not a try
+    # Counted and compared in one step of the limiter's storage, so a burst of
+    # concurrent applications gets no more through than the limit.
+    if not limits.hit("RATELIMIT_APPLY", "verify-apply", current_user.id):
+        form.form_errors.append(str(TOO_MANY_APPLICATIONS))
+        return _render_apply(form, 429)
     return _file_application(form)
 
 
@@ -117,10 +108,10 @@ def _file_application(form: ApplicationForm) -> Response | tuple[str, int]:
         db.session.rollback()
         return _elsewhere() or _refused(form, refused.reason)
     except IntegrityError:
-        # Lost a race on the unique indexes: a double submit, or the same ID number from
-        # two accounts at once. The first one in wins.
+        # A double submit that lost the race on the one-open-case-per-user index: the
+        # first one's case is where the applicant goes.
         db.session.rollback()
-        return _elsewhere() or _refused(form, "identity_taken")
+        return _elsewhere() or _refused(form, "not_sent")
     tasks.dispatch_case.delay(case_id)
     return redirect(url_for(".progress", case_id=case_id))
 
