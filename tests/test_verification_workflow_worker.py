@@ -278,3 +278,18 @@ def test_the_reconciler_redispatches_stuck_checks_and_lost_dispatches(app, start
     with app.app_context():
         pending = select(func.count()).where(Check.state.in_(tasks.PENDING))
         assert db.session.scalar(pending) == 0
+
+
+def test_a_duplicate_waits_for_review_and_its_holder_gets_a_text(app, start_worker):
+    worker = start_worker()
+    holder = make_user(app)
+    assert wait_for_decision(app, submit(app, user_id=holder.id), [worker]).state is (
+        CaseState.approved
+    )
+    duplicate = wait_for_decision(app, submit(app), [worker])  # the same ID number
+    assert duplicate.state is CaseState.review
+    assert audit_actions(app, duplicate.id) == ["verification.identity_held"]
+    deadline = time.monotonic() + 30
+    while f"SMS to {holder.phone}" not in worker.output():  # the development sender logs it
+        assert time.monotonic() < deadline, worker.tail()
+        time.sleep(0.05)
