@@ -252,7 +252,8 @@ def test_replying_marks_the_partners_messages_read(app, client, trio):
     sign_in(app, client, one)
     assert client.post(f"/lounge/{match_id}/messages", data={"body": "好呀"}).status_code == 302
     with app.app_context():
-        rows = db.session.execute(select(Message.sender_id, Message.read_at)).all()
+        query = select(Message.sender_id, Message.read_at).order_by(Message.id)
+        rows = db.session.execute(query).all()
     assert [(sender, read is None) for sender, read in rows] == [
         (two, False),
         (two, False),

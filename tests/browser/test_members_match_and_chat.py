@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 
+from app.extensions import db
+from app.lounge.models import Message
 from tests.browser.conftest import SCREENSHOTS, check_accessibility
 from tests.browser.journeys import phone_of, second_page, sign_in
 from tests.quickmatch_helpers import add_members, population
@@ -22,6 +25,11 @@ pytestmark = pytest.mark.browser
 
 # Extra screenshots for a person to look at; SHOTS_DIR=/tmp/shots puts them there.
 SHOTS = Path(os.environ.get("SHOTS_DIR", SCREENSHOTS))
+
+
+def unread_messages(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).where(Message.read_at.is_(None)))
 
 
 def test_two_members_match_and_chat(page: Page, live_server: str, built_apps):
@@ -69,11 +77,15 @@ def test_two_members_match_and_chat(page: Page, live_server: str, built_apps):
         page.goto(conversation)
         page.evaluate("window.stillTheFirstPage = true")
 
-        # B writes; A sees it without reloading.
+        # B writes; A sees it without reloading, and A's page tells the server it was read
+        # (a POST beacon: opening and polling change nothing).
         other.get_by_label("Your message").fill("你好，周末一起喝咖啡吗？")
-        other.get_by_role("button", name="Send").click()
-        theirs = page.locator("#messages .lounge-message.theirs .lounge-body")
-        expect(theirs).to_have_text(["你好，周末一起喝咖啡吗？"], timeout=15_000)
+        with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/read")) as read:
+            other.get_by_role("button", name="Send").click()
+            theirs = page.locator("#messages .lounge-message.theirs .lounge-body")
+            expect(theirs).to_have_text(["你好，周末一起喝咖啡吗？"], timeout=15_000)
+        assert read.value.response().status == 204
+        assert unread_messages(app) == 0
         assert page.evaluate("window.stillTheFirstPage") is True, "A's page was reloaded"
 
         # A replies; B sees it.
