@@ -24,6 +24,7 @@ from verification.departments import (
     DepartmentUnavailable,
     HttpDepartment,
     Outage,
+    build_departments,
     parse_outages,
 )
 from verification.gateway import create_gateway
@@ -441,6 +442,18 @@ def test_the_gateway_answers_probes_and_runs_fault_drills():
     assert client.post("/departments/education/checks", json=check, headers=auth).status_code == 200
     assert client.delete("/departments/justice/outage", headers=auth).status_code == 200
     assert client.get("/departments/justice/health", headers=auth).status_code == 200
+
+
+def test_a_stub_outage_from_the_settings_and_one_that_is_over():
+    stubs = build_departments({"VERIFICATION_STUB_OUTAGE": "justice=down"})
+    with pytest.raises(DepartmentUnavailable):
+        stubs[Department.justice].ping()
+    stubs[Department.education].ping()  # the others answer
+    shared = stubs[Department.justice].registry
+    shared.start_outage(Department.education, Outage.down, seconds=0)
+    assert shared.outage(Department.education) is None
+    with pytest.raises(ValueError, match="outage"):
+        build_departments({"VERIFICATION_STUB_OUTAGE": "justice=sometimes"})
 
 
 def test_the_http_adapter_pings_the_health_endpoint():
