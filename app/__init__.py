@@ -68,8 +68,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import web
     from app.accounts import sms
-    from verification import runtime
     from app.system import health
+    from verification import runtime
 
     _import_models()
 
@@ -88,8 +88,8 @@ def _init_extensions(app: Flask) -> None:
     sms.init_app(app)
     runtime.init_app(app)
     web.init_app(app)
-    celery_init_app(app)
     health.init_app(app)
+    celery_init_app(app)
 
 
 def _import_models() -> None:

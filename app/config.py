@@ -251,6 +251,10 @@ class Config:
     # Events: hours a member has to take a freed seat offered to them (候补递补).
     EVENTS_OFFER_HOURS = 24
 
+    # Readiness (/healthz, /healthz/ready): seconds each process reuses its last check of
+    # the database and the broker, so load-balancer polling costs no I/O in between.
+    HEALTH_CHECK_INTERVAL = 1.0
+
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
     # Number of reverse proxies in front (for client addresses used by rate limits)
@@ -263,10 +267,6 @@ class Config:
     PUBLIC_BASE_URL: str | None = None
 
     @classmethod
-    # Readiness (/healthz, /healthz/ready): seconds each process reuses its last check of
-    # the database and the broker, so load-balancer polling costs no I/O in between.
-    HEALTH_CHECK_INTERVAL = 1.0
-
     def finalise(cls, config: dict) -> None:
         """Fill values that depend on the instance path; check what is required."""
 
@@ -431,6 +431,7 @@ _ENVIRONMENT: dict[str, Callable] = {
     "QUICKMATCH_MEETING_MIN_MESSAGES": int,
     "QUICKMATCH_MEETING_HOUR": int,
     "EVENTS_OFFER_HOURS": float,
+    "HEALTH_CHECK_INTERVAL": float,
 }
 
 
@@ -448,7 +449,6 @@ def from_environment() -> dict[str, object]:
 
 MODES: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
-    "HEALTH_CHECK_INTERVAL": float,
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
