@@ -216,3 +216,19 @@ def test_a_changed_session_token_still_ends_every_device(app, client):
         db.session.commit()
     assert not opens_my_data(client)
     assert not opens_my_data(with_cookie(app, "remember_token", remembered))
+
+
+def test_signing_in_again_replaces_this_browsers_device_session(app, client):
+    """A kept-signed-in browser asked for the password (non-fresh) signs in again: the
+    old device session ends, and the browser stays kept signed in under the new one."""
+    make_user(app, phone=E164)
+    sign_in(client, remember=True)
+    browser = with_cookie(app, "remember_token", client.get_cookie("remember_token").value)
+    old_cookie = browser.get_cookie("remember_token").value
+    assert browser.get("/account/password").status_code == 302  # not fresh
+    sign_in(browser)  # without ticking "keep me signed in"
+    rows = device_rows(app)
+    assert [row.revoked_at is None for row in rows] == [False, True]
+    assert not opens_my_data(with_cookie(app, "remember_token", old_cookie))
+    restarted = with_cookie(app, "remember_token", browser.get_cookie("remember_token").value)
+    assert opens_my_data(restarted)

@@ -14,9 +14,9 @@ from app.accounts.models import mask_phone
 from app.accounts.routes import (
     DEV_CODE,
     SIGNIN_PHONE,
-    _limit,
     guess_limit,
     keep_dev_code,
+    post_limit,
     send_limit,
     sign_in_here,
     suspended_errors,
@@ -30,7 +30,7 @@ def _next() -> str | None:
 
 
 @bp.route("/signin/code", methods=["GET", "POST"])
-@_limit("RATELIMIT_SEND_CODE")
+@post_limit("RATELIMIT_SEND_CODE")
 @send_limit()
 def signin_code() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():
@@ -66,7 +66,7 @@ def _render_verify(form: SigninCodeForm, phone: str) -> str:
 
 
 @bp.route("/signin/code/verify", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNIN")
+@post_limit("RATELIMIT_SIGNIN")
 @guess_limit()
 def signin_code_verify() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():

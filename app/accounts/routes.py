@@ -45,11 +45,13 @@ from app.web import safe_next
 SIGNUP_PHONE = "signup_phone"
 SIGNIN_PHONE = "signin_code_phone"
 DEV_CODE = "dev_sms_code"
+REMEMBER_COOKIE = "remember_token"  # Flask-Login's default name
 # Views whose form names the phone; the others use the one kept in the session.
 _PHONE_FROM_FORM = {"accounts.signup", "accounts.signin_code"}
 
 
-def _limit(setting: str):
+def post_limit(setting: str):
+    """POSTs per client address, by the named setting."""
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
@@ -95,11 +97,13 @@ def keep_dev_code(code: str | None) -> None:
 def sign_in_here(user: User, remember: bool = False) -> None:
     """Sign ``user`` in on this browser with a new device session. Commits.
 
-    A device session this browser had (a stale sign-in, another account) ends.
+    A device session this browser had (a stale sign-in, another account) ends; a
+    browser that was kept signed in stays so, under the new one.
     """
     previous = current_device()
     if previous is not None:
         devices.end(previous)
+        remember = remember or REMEMBER_COOKIE in request.cookies
     token = devices.start(user, request.headers.get("User-Agent", ""))
     db.session.commit()
     user.device_token = token  # names the device session in the login id
@@ -125,7 +129,7 @@ def _send_and_remember(phone: str) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@_limit("RATELIMIT_SEND_CODE")
+@post_limit("RATELIMIT_SEND_CODE")
 @send_limit()
 def signup() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
@@ -145,7 +149,7 @@ def signup() -> Response | tuple[str, int] | str:
 
 
 @bp.post("/signup/resend")
-@_limit("RATELIMIT_SEND_CODE")
+@post_limit("RATELIMIT_SEND_CODE")
 @send_limit()
 def signup_resend() -> Response | tuple[str, int]:
     phone = session.get(SIGNUP_PHONE)
@@ -173,7 +177,7 @@ def _render_verify(form: SignupForm, phone: str) -> str:
 
 
 @bp.route("/signup/verify", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP")
+@post_limit("RATELIMIT_SIGNUP")
 @guess_limit()
 def signup_verify() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
@@ -214,7 +218,7 @@ def _already_created() -> Response:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNIN")
+@post_limit("RATELIMIT_SIGNIN")
 def signin() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
