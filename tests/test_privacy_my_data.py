@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, or_, select
 
-from app.accounts.models import AccountState, User
+from app.accounts.models import AccountState, DeviceSession, User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification, notify
@@ -114,6 +114,8 @@ def test_export_is_a_json_download_with_everything(app, client, pair):
     assert data["profile"]["nickname"] == f"会员{member_id}"
     assert len(data["matches"]) == 1
     assert len(data["notifications"]) == 1
+    [device] = data["device_sessions"]  # the sign-in above
+    assert "token_hash" not in device and device["revoked_at"] is None
     assert data["access_log"] == []
 
 
@@ -236,6 +238,7 @@ def test_delete_removes_personal_data_and_ends_the_session(app, client, pair):
         assert count(Reaction, or_(Reaction.from_id == member_id, Reaction.to_id == member_id)) == 0
         assert count(Block, or_(Block.blocker_id == member_id, Block.blocked_id == member_id)) == 0
         assert count(Notification, Notification.user_id == member_id) == 0
+        assert count(DeviceSession, DeviceSession.user_id == member_id) == 0
         assert count(PersonalDataAccess, PersonalDataAccess.subject_id == member_id) == 0
         case = db.session.scalar(select(Case).where(Case.user_id == member_id))
         assert case.name_encrypted == "" and case.id_number_encrypted == ""

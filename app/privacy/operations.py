@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 
-from app.accounts.models import AccountState, Role, User, new_session_token
+from app.accounts.models import AccountState, DeviceSession, Role, User, new_session_token
 from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
@@ -114,6 +114,7 @@ def summary(user: User) -> dict[str, Any]:
                 select(Match).where(or_(Match.user_a_id == user.id, Match.user_b_id == user.id))
             ),
             "notifications": _count(select(Notification).where(Notification.user_id == user.id)),
+            "devices": _count(select(DeviceSession).where(DeviceSession.user_id == user.id)),
         },
         "access_log": access_log(user.id),
     }
@@ -283,6 +284,12 @@ def export(user: User) -> dict[str, Any]:
         "matches": [_row(match) for match in matches],
         "meeting_feedback": rows(MeetingFeedback, MeetingFeedback.member_id == user.id),
         "notifications": rows(Notification, Notification.user_id == user.id),
+        "device_sessions": [
+            _row(device, skip=("token_hash",))
+            for device in db.session.scalars(
+                select(DeviceSession).where(DeviceSession.user_id == user.id)
+            )
+        ],
         "access_log": [{**entry, "at": entry["at"].isoformat()} for entry in access_log(user.id)],
     }
     photo = _optional("app.profiles.models", "MemberPhoto")
@@ -386,6 +393,7 @@ def delete_account(user: User) -> None:
         delete(Block).where(or_(Block.blocker_id == uid, Block.blocked_id == uid)),
         delete(MeetingFeedback).where(MeetingFeedback.member_id == uid),
         delete(Notification).where(Notification.user_id == uid),
+        delete(DeviceSession).where(DeviceSession.user_id == uid),
         delete(PersonalDataAccess).where(PersonalDataAccess.subject_id == uid),
     ):
         db.session.execute(statement)
