@@ -217,3 +217,12 @@ def test_two_acceptances_at_the_same_moment_make_one_match(app, people):
         assert db.session.scalar(select(func.count()).select_from(Match)) == 1
     (intro,) = introductions(app)
     assert intro.state is IntroductionState.matched
+
+
+@pytest.mark.parametrize("odd", ["99999999999999999999", "2147483648", "-3", "0"])
+def test_a_chosen_member_id_no_column_holds_is_ignored(app, client, people, odd):
+    matchmaker, (a, _b, _c) = people
+    sign_in(app, client, matchmaker)
+    page = client.get("/console/introductions/new", query_string={"a": odd, "b": a})
+    assert page.status_code == 200  # was "integer out of range", a 500 on PostgreSQL
+    assert 'name="note"' not in page.get_data(as_text=True)

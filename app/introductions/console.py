@@ -19,6 +19,7 @@ from app.introductions.models import Introduction
 from app.privacy.operations import record_access
 from app.profiles.models import MemberProfile
 from app.profiles.public import public_card, public_cards
+from app.system.guards import ID_MAX
 
 ACCESS_PURPOSE = "introduction"
 LIST_LIMIT = 200
@@ -50,7 +51,9 @@ def console_list() -> str:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, type=int)
-    return value if value and operations.introducible(value) else None
+    if value is None or not 0 < value <= ID_MAX:
+        return None  # no member has that id, and PostgreSQL could not even compare it
+    return value if operations.introducible(value) else None
 
 
 def _new_page(form: ProposeForm, problem: str | None = None) -> str:
