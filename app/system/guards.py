@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
 # Ids are PostgreSQL ``integer`` columns (32 bits; SQLite's hold 64): a larger number in
@@ -73,14 +73,13 @@ def _request_strings() -> Iterator[str]:
     for key, value in request.args.items(multi=True):
         yield key
         yield value
-    try:
-        form, files = request.form, request.files
-    except RequestEntityTooLarge:
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
         return  # the view meets the same 413 and answers it in its own words
-    for key, value in form.items(multi=True):
+    for key, value in request.form.items(multi=True):
         yield key
         yield value
-    for key, upload in files.items(multi=True):
+    for key, upload in request.files.items(multi=True):
         yield key
         yield upload.filename or ""
     yield from _json_strings()
