@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import String, update
+from sqlalchemy import String
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import UTCDateTime, str_enum, utcnow
 from app.extensions import db
+from app.locking import lock_row
 from verification.departments import Department
 from verification.policy import BreakerSettings
 
@@ -130,24 +132,14 @@ class DepartmentHealth(db.Model):
 
 
 def lock(department: Department) -> DepartmentHealth:
-    """The department's row, created if missing, locked until the transaction ends.
-
-    A no-op update takes the row lock on PostgreSQL and the database's write lock on
-    SQLite (which ignores ``FOR UPDATE``), so concurrent transitions take turns.
-    """
+    """The department's row, created if missing, locked until the transaction ends, so
+    concurrent transitions take turns."""
     department = Department(department)
-    touch = (
-        update(DepartmentHealth)
-        .where(DepartmentHealth.department == department)
-        .values(state=DepartmentHealth.state)
-        .execution_options(synchronize_session=False)
-    )
-    if db.session.execute(touch).rowcount == 0:
+    row = lock_row(DepartmentHealth, department)
+    if row is None:
         _insert_missing(department)
-        db.session.execute(touch)
-    return db.session.get(
-        DepartmentHealth, department, with_for_update=True, populate_existing=True
-    )
+        row = lock_row(DepartmentHealth, department)
+    return cast(DepartmentHealth, row)  # inserted above, or by a concurrent transaction
 
 
 def _insert_missing(department: Department) -> None:

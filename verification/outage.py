@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, select, update
 
 from app.audit.models import record as audit
 from app.extensions import db
+from app.locking import lock_row
 from verification.departments import Department
 from verification.health import BreakerState, DepartmentHealth
 from verification.models import Case, CaseState, Check, CheckState
@@ -109,12 +110,7 @@ def _unavailable(check: Check) -> bool:
 
 
 def _lock_case(case_id: int) -> Case | None:
-    # As ``app.review.queries.lock_case``: a no-op update is SQLite's write lock.
-    db.session.execute(
-        update(Case).where(Case.id == case_id).values(state=Case.state),
-        execution_options={"synchronize_session": False},
-    )
-    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    return lock_row(Case, case_id)
 
 
 def stranded() -> list[Department]:

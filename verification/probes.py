@@ -20,6 +20,7 @@ from celery import shared_task
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.transactions import after_commit
 from verification import health, outage, runtime, tasks
 from verification.departments import Department, DepartmentError, DepartmentUnavailable
 from verification.health import Admission
@@ -69,8 +70,8 @@ def probe_department(department: str) -> str:
         log.info("probe: department %s still down (%s)", which, error)
         return str(state)
     recovered = health.record_success(which, utcnow(), settings)
-    db.session.commit()
     if recovered:
         log.info("probe: department %s answers again; resuming its checks", which)
-        tasks.resume_department.delay(department)
+        after_commit(tasks.resume_department.delay, department)
+    db.session.commit()
     return "closed"

@@ -45,6 +45,8 @@ from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.locking import lock_row
+from app.transactions import after_commit
 from verification import duplicates, health, operations, outage, runtime
 from verification.departments import (
     Answer,
@@ -111,7 +113,7 @@ def run_check(self: Task, check_id: int) -> str | None:
 
 
 def _start_attempt(check_id: int) -> tuple[Department, Applicant] | None:
-    check = db.session.get(Check, check_id, with_for_update=True)
+    check = lock_row(Check, check_id)
     if check is None or check.is_final or check.state is CheckState.waiting:
         db.session.rollback()  # a waiting check is resumed with a fresh message
         return None
@@ -173,7 +175,7 @@ def retry_countdown(attempts: int) -> float:
 
 def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
     policy, now = runtime.policy(), utcnow()
-    check = db.session.get(Check, check_id, with_for_update=True)
+    check = lock_row(Check, check_id)
     if check is None or check.is_final:
         db.session.rollback()
         return None
@@ -213,7 +215,7 @@ def _wait_for_recovery(check: Check, now: datetime, error: str) -> str:
 
 
 def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> str | None:
-    check = db.session.get(Check, check_id, with_for_update=True)
+    check = lock_row(Check, check_id)
     if check is None:
         db.session.rollback()
         return None
@@ -225,9 +227,9 @@ def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> 
         operations.record_error(check, reason or "unavailable")
         health.lock(check.department).release_trial()  # a refusal: let another trial in
     state, case_id, department = check.state.value, check.case_id, check.department
-    db.session.commit()
     if recovered:
-        resume_department.delay(str(department))
+        after_commit(resume_department.delay, str(department))
+    db.session.commit()
     # Whichever check commits last sees every check final (each looks after its own
     # commit), so at least one decides; the lock in ``decide`` makes it exactly one.
     if not db.session.scalar(select(_pending_check(case_id))):
@@ -266,23 +268,17 @@ def decide_case(case_id: int) -> str | None:
 def decide(case_id: int) -> str | None:
     """Decide the case under a lock on its row; ``None`` if pending or already decided.
 
-    PostgreSQL locks the row (``FOR UPDATE``) until the commit, so a concurrent
-    decision waits and then finds the case decided. SQLite ignores ``FOR UPDATE``; a
-    no-op write first takes its database-wide write lock to the same effect.
+    The lock lasts until the commit, so a concurrent decision waits and then finds the
+    case decided.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Case).where(Case.id == case_id).values(state=Case.state),
-            execution_options={"synchronize_session": False},
-        )
-    case = db.session.get(Case, case_id, with_for_update=True)
+    case = lock_row(Case, case_id)
     if case is None:
         db.session.rollback()
         return None
     decision = operations.decide(case, runtime.policy())
-    db.session.commit()
     if decision == duplicates.HELD:  # another account holds the ID number
-        tell_identity_holder.delay(case_id)
+        after_commit(tell_identity_holder.delay, case_id)
+    db.session.commit()
     return decision
 
 
@@ -329,11 +325,11 @@ def reconcile() -> int:
     undecided = db.session.scalars(
         select(Case.id).where(Case.state == CaseState.checking, ~_pending_check(Case.id))
     ).all()
-    db.session.commit()
     for check_id in stuck:
-        queue_check(check_id)
+        after_commit(queue_check, check_id)
     for case_id in undecided:
-        decide_case.delay(case_id)
+        after_commit(decide_case.delay, case_id)
+    db.session.commit()
     return len(stuck)
 
 

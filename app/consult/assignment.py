@@ -3,8 +3,8 @@ requests; ties go to the one whose last assignment is longest ago (never assigne
 first), then to the lowest id.
 
 Two requests at the same moment must not both see the same "fewest": every assignment
-first takes one lock (PostgreSQL: a transaction-level advisory lock; SQLite: the
-database's write lock), so the second reads the first's assignment once it commits.
+first takes one advisory lock (``app.locking``), so the second reads the first's
+assignment once it commits.
 """
 
 from __future__ import annotations
@@ -12,24 +12,21 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
-from sqlalchemy import case, false, func, select, text
+from sqlalchemy import case, func, select
 
 from app.accounts.models import AccountState, Role, User
 from app.consult.models import Consultation, ConsultationState
 from app.db_types import utcnow
 from app.extensions import db
+from app.locking import Namespace, advisory_lock
 from app.notifications.models import notify
 
 ANSWER_WITHIN = timedelta(hours=24)
-_LOCK_KEY = 0x636F6E73  # "cons": apart from the pair keys of quick match (>= 2**32)
 
 
 def lock_assignments() -> None:
     """Serialise assignments until the transaction ends."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    else:
-        db.session.execute(Consultation.__table__.delete().where(false()))
+    advisory_lock(Namespace.consult_assignment)
 
 
 def next_matchmaker(excluding: Collection[int] = ()) -> int | None:

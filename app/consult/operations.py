@@ -20,6 +20,7 @@ from app.consult.models import (
 )
 from app.db_types import utcnow
 from app.extensions import db
+from app.locking import lock_row
 from app.notifications.models import notify
 
 
@@ -60,9 +61,15 @@ def ask(member_id: int, topic: Topic, body: str) -> Consultation:
     return consultation
 
 
+def _load(consultation_id: int, for_update: bool) -> Consultation | None:
+    if for_update:
+        return lock_row(Consultation, consultation_id)
+    return db.session.get(Consultation, consultation_id)
+
+
 def of_member(consultation_id: int, member_id: int, for_update: bool = False) -> Consultation:
     """The member's own request (row-locked when ``for_update``), else ``NotFound``."""
-    consultation = db.session.get(Consultation, consultation_id, with_for_update=for_update)
+    consultation = _load(consultation_id, for_update)
     if consultation is None or consultation.member_id != member_id:
         raise NotFound(consultation_id)
     return consultation
@@ -72,7 +79,7 @@ def of_matchmaker(
     consultation_id: int, matchmaker_id: int, for_update: bool = False
 ) -> Consultation:
     """A request assigned to this matchmaker (row-locked when ``for_update``)."""
-    consultation = db.session.get(Consultation, consultation_id, with_for_update=for_update)
+    consultation = _load(consultation_id, for_update)
     if consultation is None or consultation.matchmaker_id != matchmaker_id:
         raise NotFound(consultation_id)
     return consultation

@@ -19,6 +19,7 @@ from app.audit.models import record as audit
 from app.consult import assignment
 from app.consult.models import Consultation, ConsultationState
 from app.extensions import db
+from app.locking import lock_row
 from app.notifications.models import notify
 
 
@@ -31,7 +32,7 @@ class Stale(Exception):
 
 
 def lock_user(user_id: int) -> User | None:
-    return db.session.get(User, user_id, with_for_update=True)
+    return lock_row(User, user_id)
 
 
 def grant(admin: User, user: User, seen_role: Role, reason: str) -> None:

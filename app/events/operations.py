@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app.events.models import ACTIVE_STATES, Event, EventState, Signup, SignupState
 from app.extensions import db
+from app.locking import lock_row
 from app.notifications.models import notify
 from verification.models import Case, CaseState
 
@@ -43,14 +44,8 @@ def offer_window() -> timedelta:
 
 
 def lock_event(event_id: int) -> Event:
-    """The event, its row locked until the transaction ends (PostgreSQL: ``FOR UPDATE``;
-    SQLite: the database's write lock, taken by a no-op write). Raises ``NoSuchEvent``."""
-    query = select(Event).where(Event.id == event_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    else:
-        db.session.execute(text("UPDATE event SET id = id WHERE id = :id"), {"id": event_id})
-    event = db.session.scalar(query.execution_options(populate_existing=True))
+    """The event, its row locked until the transaction ends. Raises ``NoSuchEvent``."""
+    event = lock_row(Event, event_id)
     if event is None:
         raise NoSuchEvent(event_id)
     return event

@@ -29,11 +29,12 @@ from typing import IO
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.extensions import db
+from app.locking import lock_rows
 from app.profiles.models import MAX_PHOTOS, MemberPhoto
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -177,13 +178,9 @@ def photos_of(user_id: int) -> list[MemberPhoto]:
 
 
 def _lock_photos(user_id: int) -> None:
-    """One upload at a time per member until the transaction ends, so the main flag and
-    the slot chosen stay right (PostgreSQL: the user's row ``FOR UPDATE``; SQLite: the
-    database's write lock, taken by a no-op write)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    else:
-        db.session.execute(text("UPDATE user_account SET id = id WHERE id = :id"), {"id": user_id})
+    """One upload at a time per member until the transaction ends (the user's row is
+    locked), so the main flag and the slot chosen stay right."""
+    db.session.execute(lock_rows(select(User.id).where(User.id == user_id)))
 
 
 def _free_slot(existing: list[MemberPhoto]) -> int:

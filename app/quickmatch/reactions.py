@@ -13,20 +13,20 @@ Rules:
 
 The race: two members liking each other at the same moment. Under READ COMMITTED
 neither would see the other's uncommitted like and no match would be made, so each
-answer first takes a lock on the pair (PostgreSQL: a transaction-level advisory lock;
-SQLite: the database's write lock) and only then reads the other side's answer. The
-unique constraint on the match, behind a savepoint, keeps it to one whatever else
-makes matches.
+answer first takes an advisory lock on the pair (``app.locking``) and only then reads
+the other side's answer. The unique constraint on the match, behind a savepoint, keeps
+it to one whatever else makes matches.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import false, select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.locking import Namespace, advisory_lock
 from app.notifications.models import notify
 from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
 
@@ -89,22 +89,10 @@ def is_suggested(viewer_id: int, candidate_id: int, day: date) -> bool:
     return db.session.scalar(query) is not None
 
 
-_LOCK_SHIFT = 32  # pair key: low id in the high half, high id in the low half
-
-
 def lock_pair(one_id: int, other_id: int) -> None:
-    """Serialise the answers of two members to each other until the transaction ends.
-
-    PostgreSQL: an advisory lock on one 64-bit key made of the pair (that key space is
-    apart from the two-key locks of the daily batch). SQLite: the write lock.
-    """
-    low, high = sorted((one_id, other_id))
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": (low << _LOCK_SHIFT) | high}
-        )
-    else:
-        db.session.execute(Reaction.__table__.delete().where(false()))
+    """Serialise the answers of two members to each other until the transaction ends
+    (the lock is the pair's, whichever of the two answers)."""
+    advisory_lock(Namespace.quickmatch_pair, *sorted((one_id, other_id)))
 
 
 def _store(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> None:

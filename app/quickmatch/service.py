@@ -25,10 +25,11 @@ from itertools import islice
 from typing import Any
 
 import numpy as np
-from sqlalchemy import false, func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.locking import Namespace, advisory_lock
 from app.profiles.loader import load_profiles, verified_members
 from app.quickmatch.history import load_history
 from app.quickmatch.models import DailySuggestion
@@ -38,7 +39,6 @@ from matching.engine import Matcher, MatcherConfig
 from matching.lists import CandidateLists
 
 INSERT_CHUNK = 5000  # rows per INSERT statement
-_LOCK_NAMESPACE = 0x514D  # pg_advisory_xact_lock(namespace, day); "QM"
 
 Progress = Callable[[str], None]
 Lists = Mapping[int, Sequence[Suggestion]]
@@ -205,18 +205,8 @@ def shown_today(day: date) -> dict[int, int]:
 
 
 def lock_day(day: date) -> None:
-    """Serialise the writers of one day's lists until the transaction ends.
-
-    PostgreSQL: a transaction-level advisory lock on the day. SQLite: any write takes
-    the database-wide write lock, and deleting nothing is the cheapest write.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:namespace, :day)"),
-            {"namespace": _LOCK_NAMESPACE, "day": day.toordinal()},
-        )
-    else:
-        db.session.execute(DailySuggestion.__table__.delete().where(false()))
+    """Serialise the writers of one day's lists until the transaction ends."""
+    advisory_lock(Namespace.quickmatch_day, day.toordinal())
 
 
 def store(day: date, lists: Lists, summary: Summary) -> Summary:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, exists, select, update
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.locking import lock_row
 from verification.models import Case, CaseState, Check, CheckState
 
 # Audit actions that belong to a case's decision history (a view is not a decision).
@@ -48,17 +49,10 @@ def needing_attention(case: Case) -> list[Check]:
 
 
 def lock_case(case_id: int) -> Case | None:
-    """Load a case for a decision, locked until the request commits or rolls back.
-
-    PostgreSQL locks the row with ``FOR UPDATE``. SQLite ignores that, so a no-op
-    update first takes SQLite's write lock: a second administrator deciding at the
-    same moment waits, then reads the first one's decision.
-    """
-    db.session.execute(
-        update(Case).where(Case.id == case_id).values(state=Case.state),
-        execution_options={"synchronize_session": False},
-    )
-    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    """Load a case for a decision, locked until the request commits or rolls back: a
+    second administrator deciding at the same moment waits, then reads the first one's
+    decision."""
+    return lock_row(Case, case_id)
 
 
 def case_history(case_id: int) -> list[AuditEntry]:

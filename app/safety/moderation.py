@@ -15,13 +15,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 
 from app.accounts import sms
 from app.accounts.models import AccountState, User, new_session_token
 from app.audit.models import record as audit
 from app.extensions import db
 from app.links import public_url
+from app.locking import lock_row
 from app.lounge.operations import MATCH_ENDED, partner_of
 from app.notifications.models import notify
 from app.quickmatch.models import Match
@@ -122,15 +123,10 @@ def appeals_of(report_ids: list[int]) -> dict[int, Appeal]:
 
 
 def _locked(model: type[Report] | type[Appeal], row_id: int) -> Report | Appeal | None:
-    """Load a row for a decision, locked until the request ends. PostgreSQL locks it
-    with ``FOR UPDATE``; SQLite ignores that, so a no-op update takes its write lock
-    first: a second administrator deciding at the same moment waits, then reads the
-    first one's decision."""
-    db.session.execute(
-        update(model).where(model.id == row_id).values(state=model.state),
-        execution_options={"synchronize_session": False},
-    )
-    return db.session.get(model, row_id, with_for_update=True, populate_existing=True)
+    """Load a row for a decision, locked until the request ends: a second
+    administrator deciding at the same moment waits, then reads the first one's
+    decision."""
+    return lock_row(model, row_id)
 
 
 def lock_report(report_id: int) -> Report | None:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 from app.accounts.models import AccountState, User
 from app.audit.models import record as audit
 from app.extensions import db
+from app.locking import lock_rows
 from app.lounge.operations import conversation_snapshot
 from app.quickmatch.models import Block, DailySuggestion, Match
 from app.safety.models import Report, ReportReason, ReportSource, ReportState
@@ -201,7 +202,7 @@ def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> 
         Report.source == ReportSource.fraud_filter,
         Report.state == ReportState.open,
     )
-    row = db.session.scalar(open_report.with_for_update())
+    row = db.session.scalar(lock_rows(open_report))
     if row is None:
         row = Report(
             reporter_id=None,
@@ -214,7 +215,7 @@ def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> 
             with db.session.begin_nested():  # one open report per member (unique index)
                 db.session.add(row)
         except IntegrityError:  # a concurrent flagged message opened it first
-            row = db.session.scalar(open_report.with_for_update())
+            row = db.session.scalar(lock_rows(open_report))
     evidence = dict(row.evidence or {})
     flagged = [*evidence.get("flagged_message_ids", []), message_id]
     conversations = _with_conversation(

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from app import limits
 from app.accounts.models import AccountState
 from app.extensions import db
+from app.transactions import after_commit
 from app.verify import bp, messages, present, queries
 from app.verify.forms import ApplicationForm
 from app.verify.guard import member_required
@@ -92,7 +93,7 @@ def apply() -> Response | tuple[str, int]:
 
 
 def _file_application(form: ApplicationForm) -> Response | tuple[str, int]:
-    """Open the case and commit; only then queue the six checks."""
+    """Open the case and commit; the six checks are queued once it has committed."""
     try:
         case = operations.open_case(
             current_user,
@@ -112,7 +113,8 @@ def _file_application(form: ApplicationForm) -> Response | tuple[str, int]:
         # first one's case is where the applicant goes.
         db.session.rollback()
         return _elsewhere() or _refused(form, "not_sent")
-    tasks.dispatch_case.delay(case_id)
+    # Outside the try: an eager task's failure is not the application's IntegrityError.
+    after_commit(tasks.dispatch_case.delay, case_id)
     return redirect(url_for(".progress", case_id=case_id))
 
 
