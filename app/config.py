@@ -128,6 +128,12 @@ class Config:
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
 
+    # Password hashing (Argon2id): argon2-cffi's defaults. Stored hashes made with other
+    # parameters are upgraded at the next sign-in. The test suite uses the cheapest.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536  # KiB
+    PASSWORD_HASH_PARALLELISM = 4
+
     # Forms
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 3600 * 4

@@ -1,6 +1,7 @@
 """Fixtures: one database per test worker (SQLite or PostgreSQL, chosen by
 ``TEST_DATABASE_URL``), built by the real migrations; an app, a client and a CLI
-runner per test; every table emptied after each test."""
+runner per test; every table emptied after each test. Password hashing uses the cheapest
+Argon2 parameters."""
 
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
 # Photos written by tests go to one folder per test process, not under instance/.
 TEST_PHOTO_DIR = os.path.join(tempfile.gettempdir(), f"queqiao-test-photos-{os.getpid()}")
 
+CHEAP_PASSWORD_HASHING = {
+    "PASSWORD_HASH_TIME_COST": 1,
+    "PASSWORD_HASH_MEMORY_COST": 8,  # KiB: argon2's minimum, 8 × parallelism
+    "PASSWORD_HASH_PARALLELISM": 1,
+}
+
 
 def make_test_app(database_url: str, **overrides: object) -> Flask:
     config = {
@@ -83,6 +90,9 @@ def make_test_app(database_url: str, **overrides: object) -> Flask:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "PHOTO_DIR": TEST_PHOTO_DIR,
+        # The cheapest valid Argon2 parameters (production's cost ~0.2 s a hash);
+        # tests/test_accounts_passwords.py checks production's own.
+        **CHEAP_PASSWORD_HASHING,
     }
     config.update(overrides)
     return create_app(config)

@@ -11,14 +11,17 @@ from app.accounts.models import AccountState, Role, User
 from app.extensions import db
 
 PASSWORD = "Lotus-harbour-2031"
-_HASH: dict[str, str] = {}
+_HASH: dict[tuple[int, int, int], str] = {}
 
 
 def password_hash() -> str:
-    """One real Argon2 hash of ``PASSWORD``, computed once (hashing is slow on purpose)."""
-    if PASSWORD not in _HASH:
-        _HASH[PASSWORD] = passwords.hash_password(PASSWORD)
-    return _HASH[PASSWORD]
+    """One real Argon2 hash of ``PASSWORD`` under the current app's parameters (the
+    test config's are the cheapest), computed once per set of parameters, so signing in
+    never upgrades it."""
+    key = passwords.parameters()
+    if key not in _HASH:
+        _HASH[key] = passwords.hash_password(PASSWORD)
+    return _HASH[key]
 
 
 class UserFactory(factory.alchemy.SQLAlchemyModelFactory):

@@ -1,31 +1,62 @@
-"""Password hashing (Argon2id via argon2-cffi) and minimum strength rules."""
+"""Password hashing (Argon2id via argon2-cffi) and minimum strength rules.
+
+The Argon2 parameters come from the current app's configuration
+(``PASSWORD_HASH_TIME_COST``, ``PASSWORD_HASH_MEMORY_COST``,
+``PASSWORD_HASH_PARALLELISM``; argon2-cffi's own defaults unless set), so the test
+suite can hash cheaply. Outside an app the defaults apply. A stored hash made with
+other parameters still verifies and is upgraded at the next sign-in (``needs_rehash``).
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 MIN_SCORE = 2  # zxcvbn 0..4; 2 resists online guessing with rate limits
 
-_hasher = PasswordHasher()
+DEFAULT_PARAMETERS = (DEFAULT_TIME_COST, DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM)
+
+
+def parameters() -> tuple[int, int, int]:
+    """``(time cost, memory cost in KiB, parallelism)`` of the current app (or the defaults)."""
+    if not has_app_context():
+        return DEFAULT_PARAMETERS
+    config = current_app.config
+    return (
+        config.get("PASSWORD_HASH_TIME_COST", DEFAULT_TIME_COST),
+        config.get("PASSWORD_HASH_MEMORY_COST", DEFAULT_MEMORY_COST),
+        config.get("PASSWORD_HASH_PARALLELISM", DEFAULT_PARALLELISM),
+    )
+
+
+@cache
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(*parameters())
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def weakness(password: str, phone: str = "") -> str | None:
