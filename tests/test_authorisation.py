@@ -2,7 +2,8 @@
 
 The table must list every (endpoint, method) of the application, so a new route
 without an entry fails the suite. Flask's automatic HEAD and OPTIONS are left out;
-every other method counts.
+every other method counts. The cells sign in through the session (a real device session,
+the login id where Flask-Login keeps it); the sign-in form has its own tests.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.authz import (
     everyone,
     feature_tables,
 )
-from tests.factories import PASSWORD, login_as
+from tests.factories import PASSWORD, login_as, login_through_session_as
 
 TABLE: dict[tuple[str, str], Case] = {
     ("main.home", "GET"): Case("/", everyone(200)),
@@ -189,8 +190,8 @@ def test_every_entry_path_reaches_its_endpoint(app, endpoint, method):
 )
 def test_access(app, client, endpoint, method, role):
     case = TABLE[(endpoint, method)]
-    if role != "anonymous":
-        login_as(app, client, role)
+    if role != "anonymous":  # through the session: the sign-in form has its own tests
+        login_through_session_as(app, client, role)
     response = client.open(case.path, method=method, data=case.data)
     expected = case.expected[role]
     status, location = expected if isinstance(expected, tuple) else (expected, None)
@@ -202,7 +203,7 @@ def test_access(app, client, endpoint, method, role):
 @pytest.mark.parametrize("role", SIGNED_IN)
 @pytest.mark.parametrize("path", ["/account/signin", "/account/signup"])
 def test_signed_in_users_are_sent_home_from_sign_in_and_sign_up(app, client, role, path):
-    login_as(app, client, role)
+    login_through_session_as(app, client, role)
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -218,7 +219,7 @@ def suspend(app, user: User) -> None:
 
 @pytest.mark.parametrize("role", SIGNED_IN)
 def test_a_user_suspended_while_signed_in_is_signed_out_on_the_next_request(app, client, role):
-    user = login_as(app, client, role)
+    user = login_through_session_as(app, client, role)
     assert client.get("/account/password").status_code == 200
     suspend(app, user)
     response = client.get("/account/password")
@@ -255,3 +256,18 @@ def test_suspension_does_not_touch_other_users(app, client):
         assert db.session.scalar(select(User.state).where(User.id == other.id)) is (
             AccountState.member
         )
+
+
+def test_signing_in_through_the_session_leaves_what_the_sign_in_form_leaves(app):
+    """The table's shortcut (``login_through_session_as``) against the real form."""
+    form, shortcut = app.test_client(), app.test_client()
+    login_as(app, form, "member")
+    login_through_session_as(app, shortcut, "member")
+    with form.session_transaction() as by_form, shortcut.session_transaction() as by_session:
+        assert set(by_session) == set(by_form)
+        assert by_session["_id"] == by_form["_id"]
+        assert by_session["_fresh"] is by_form["_fresh"] is True
+        assert by_session["_user_id"].count(":") == by_form["_user_id"].count(":") == 2
+    for client in (form, shortcut):
+        assert client.get("/account/password").status_code == 200  # fresh, not re-asked
+        assert client.get("/account/signin").headers["Location"] == "/"
