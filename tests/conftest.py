@@ -1,17 +1,22 @@
 """Fixtures: one database per test worker (SQLite or PostgreSQL, chosen by
 ``TEST_DATABASE_URL``), built by the real migrations; an app, a client and a CLI
 runner per test; every table emptied after each test. Password hashing uses the cheapest
-Argon2 parameters."""
+Argon2 parameters. The demo is seeded once per worker into a template that each demo
+test copies (``demo_app_factory``)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.engine import make_url
@@ -138,6 +143,109 @@ def app_factory(migrated: str) -> Iterator:
     for built in apps[1:]:
         with built.app_context():
             db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """The demo, seeded once for this test worker: its database (a SQLite file, or a
+    PostgreSQL database used as a template), its photo folder, and what the seeding
+    printed (``flask demo seed``, run for real)."""
+
+    base_url: str  # "sqlite" or TEST_DATABASE_URL
+    url: str
+    name: str  # the SQLite file, or the PostgreSQL database
+    photo_dir: Path
+    result: Result
+
+
+def _migrate_and_seed(url: str, photo_dir: Path) -> Result:
+    from flask_migrate import upgrade
+
+    app = make_test_app(url, PHOTO_DIR=str(photo_dir))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # nobody stays connected: PostgreSQL copies only an idle template
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoTemplate]:
+    """The demo seeded once per test worker, for ``demo_app_factory`` to copy."""
+    base = os.environ.get("TEST_DATABASE_URL", "sqlite")
+    folder = tmp_path_factory.mktemp("demo-template")
+    photos = folder / "photos"
+    if base == "sqlite":
+        path = folder / "demo.db"
+        url = f"sqlite:///{path}"
+        yield DemoTemplate(base, url, str(path), photos, _migrate_and_seed(url, photos))
+        return
+    name = f"{make_url(database_url).database}_demo"
+    url = _postgres_database(base, name)
+    try:
+        yield DemoTemplate(base, url, name, photos, _migrate_and_seed(url, photos))
+    finally:
+        _drop_postgres_database(base, name)
+
+
+def _copy_postgres_database(base_url: str, template: str, name: str) -> str:
+    base = make_url(normalise_database_url(base_url))
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def demo_app_factory(demo_template: DemoTemplate, tmp_path: Path) -> Iterator:
+    """Build apps on this test's own copy of the seeded demo (database and photos), so
+    demo tests stay independent without seeding again; the copy is dropped afterwards.
+    Every app of one test shares its copy."""
+    apps: list[Flask] = []
+    copy: dict[str, str] = {}
+
+    def build(**overrides: object) -> Flask:
+        if not copy:
+            photos = tmp_path / "photos"
+            if demo_template.photo_dir.exists():
+                shutil.copytree(demo_template.photo_dir, photos)
+            if demo_template.base_url == "sqlite":
+                path = tmp_path / "demo.db"
+                shutil.copy(demo_template.name, path)
+                copy["url"] = f"sqlite:///{path}"
+            else:
+                copy["name"] = f"{demo_template.name}_{uuid.uuid4().hex[:8]}"
+                copy["url"] = _copy_postgres_database(
+                    demo_template.base_url, demo_template.name, copy["name"]
+                )
+            copy["photos"] = str(photos)
+        built = make_test_app(copy["url"], **{"PHOTO_DIR": copy["photos"], **overrides})
+        apps.append(built)
+        return built
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+    if "name" in copy:
+        _drop_postgres_database(demo_template.base_url, copy["name"])
+
+
+@pytest.fixture
+def demo_app(demo_app_factory) -> Flask:
+    """An app on this test's own copy of the seeded demo."""
+    return demo_app_factory()
 
 
 @pytest.fixture

@@ -112,12 +112,12 @@ def test_create_admin_refuses_an_existing_member_number(app, runner):
 
 
 @pytest.fixture
-def seeded(app_factory):
+def seeded(demo_app_factory, demo_template):
+    """This test's copy of the demo, seeded once per worker, and what the seeding printed."""
     # Ten demo users sign in from one address; the default limit is ten a minute.
-    app = app_factory(RATELIMIT_SIGNIN="100 per minute")
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
-    return app, result
+    app = demo_app_factory(RATELIMIT_SIGNIN="100 per minute")
+    assert demo_template.result.exit_code == 0, demo_template.result.output
+    return app, demo_template.result
 
 
 def named_users(app) -> list[User]:

@@ -13,8 +13,8 @@ from app.quickmatch.demo import DEMO_MEMBER
 from tests.test_today_page import sign_in
 
 
-def test_the_demo_member_has_two_conversations_one_with_a_warning(app):
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+def test_the_demo_member_has_two_conversations_one_with_a_warning(demo_app, demo_template):
+    app, result = demo_app, demo_template.result  # the demo, seeded once per worker
     assert result.exit_code == 0, result.output
     with app.app_context():
         member = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))

@@ -20,11 +20,10 @@ from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 
 @pytest.fixture
-def seeded(app_factory):
-    app = app_factory()
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
-    return app, result
+def seeded(demo_app, demo_template):
+    """This test's copy of the demo, seeded once per worker, and what the seeding printed."""
+    assert demo_template.result.exit_code == 0, demo_template.result.output
+    return demo_app, demo_template.result
 
 
 def test_the_demo_members_have_profiles_and_suggestions_for_today(seeded):

@@ -15,8 +15,8 @@ from tests.safety_helpers import count
 from tests.test_today_page import sign_in
 
 
-def test_the_demo_fills_the_reports_queue_once(app):
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+def test_the_demo_fills_the_reports_queue_once(demo_app, demo_template):
+    app, result = demo_app, demo_template.result  # the demo, seeded once per worker
     assert result.exit_code == 0, result.output
     with app.app_context():
         reports = list(db.session.scalars(select(Report).order_by(Report.id)))

@@ -21,9 +21,9 @@ def _counts() -> tuple[int, int, int]:
     )
 
 
-def test_the_demo_has_two_published_courses_a_draft_and_progress(app):
+def test_the_demo_has_two_published_courses_a_draft_and_progress(demo_app, demo_template):
+    app, result = demo_app, demo_template.result  # the demo, seeded once per worker
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         courses = {c.title: c for c in db.session.scalars(select(Course))}

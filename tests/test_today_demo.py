@@ -14,8 +14,8 @@ from app.quickmatch.settings import Settings
 from tests.test_today_page import sign_in
 
 
-def test_the_demo_member_can_like_back_and_match_at_once(app):
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+def test_the_demo_member_can_like_back_and_match_at_once(demo_app, demo_template):
+    app, result = demo_app, demo_template.result  # the demo, seeded once per worker
     assert result.exit_code == 0, result.output
     day = Settings.from_config(app.config).today()
     with app.app_context():
