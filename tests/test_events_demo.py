@@ -18,6 +18,7 @@ from tests.test_today_page import sign_in
 
 def test_the_demo_has_events_and_a_past_one_where_the_demo_member_chooses(demo_app, demo_template):
     app, result = demo_app, demo_template.result  # the demo, seeded once per worker
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"  # what the autouse english() does for `app`
     assert result.exit_code == 0, result.output
     with app.app_context():
         member = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))
