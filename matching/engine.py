@@ -25,7 +25,7 @@ plain ``{viewer: [Suggestion]}`` mapping) applies the global cap. A viewer's can
 do not depend on the sharding, so the result equals a single-process run. Nothing here
 imports Flask: plain data in, plain data out.
 
-Measured with ``python -m matching.bench --users N --day 2025-06-15`` (synthetic
+Measured with ``python -m benchmarks.matching --users N --day 2025-06-15`` (synthetic
 population, seed 0, K=10; this 2-core Intel Xeon machine, 23.6 GB). Day 1 has no
 history; day 2 has day 1 shown, with simulated feedback (one day of feedback: the
 hand-set score); day 3 has both days and uses the learned score (trained on day 1's

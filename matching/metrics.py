@@ -1,6 +1,6 @@
 """Quality measures for daily suggestions: pure functions over plain data.
 
-Used by the benchmark (``python -m matching.bench``), the tests and the app. Nothing here
+Used by the benchmark (``python -m benchmarks.matching``), the tests and the app. Nothing here
 uses the engine: the hard requirements are implemented again, independently, so that a
 mistake in the engine's blocking shows up as a violation instead of being repeated.
 

@@ -12,7 +12,7 @@ low; the result is blended with the cosine similarity of the two profile embeddi
     score = (1 - SIMILARITY_WEIGHT) * harmonic(fit(A→B), fit(B→A))
             + SIMILARITY_WEIGHT * (1 + cosine) / 2
 
-The weights were tuned on the synthetic population (``matching.synthetic``) for
+The weights were tuned on the synthetic population (``benchmarks.synthetic``) for
 precision@10 of reciprocal likes. Hard requirements are not part of the score: callers
 mask failing pairs to 0 (``matching.eligibility``).
 

@@ -89,7 +89,7 @@ def _add_case(user_id: int, number: int, profile: Profile, state: CaseState, pro
 
 def population(n: int, seed: int = 7, today: date | None = None) -> list[Profile]:
     """``n`` synthetic members without the few whose preferences nobody meets."""
-    from matching.synthetic import generate
+    from benchmarks.synthetic import generate
 
     people = generate(n, seed=seed, today=today)
     impossible = set(people.unmatchable_ids)

@@ -1,4 +1,4 @@
-"""matching.bench: the benchmark's JSON and its random baseline (not its timings)."""
+"""benchmarks.matching: the benchmark's JSON and its random baseline (not its timings)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from matching import bench
+from benchmarks import matching as bench
+from benchmarks.synthetic import generate
 from matching.metrics import ProfileColumns, constraint_violations
-from matching.synthetic import generate
 
 DAY = date(2025, 6, 15)
 

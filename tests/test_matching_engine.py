@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import generate
 from matching.engine import Matcher, MatcherConfig
 from matching.lists import CandidateLists
 from matching.reasons import render
-from matching.synthetic import generate
 from matching.types import History, Profile, Reason, Suggestion
 
 DAY = date(2025, 6, 15)

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from matching.bench import random_baseline
+from benchmarks.matching import random_baseline
+from benchmarks.synthetic import SyntheticPopulation, generate
 from matching.engine import Matcher
 from matching.learning import MIN_GAIN
 from matching.metrics import ProfileColumns, constraint_violations
 from matching.scoring import Block, PairFeatures, harmonic
-from matching.synthetic import SyntheticPopulation, generate
 from matching.types import History
 
 DAY = date(2025, 6, 15)

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from benchmarks.synthetic import generate
 from matching.ngrams import CharNgramTfidf, key_text, ngram_keys
-from matching.synthetic import generate
 
 ALPHABET = "喜欢旅行读书音乐摄影爬山 abcAB\t\n，。!"
 

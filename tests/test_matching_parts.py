@@ -154,7 +154,7 @@ def test_candidate_lists_are_a_mapping_and_concatenate() -> None:
 def test_columns_rows_find_dense_and_sparse_ids(ids: list[int]) -> None:
     from dataclasses import replace
 
-    from matching.synthetic import generate
+    from benchmarks.synthetic import generate
 
     profiles = [replace(p, id=i) for p, i in zip(generate(5, seed=1).profiles, ids, strict=True)]
     columns, skipped = build_columns(profiles)

@@ -1,4 +1,4 @@
-"""The synthetic population: plausible members, valid profiles, and a learnable ground truth."""
+"""benchmarks.synthetic: plausible members, valid profiles, and a learnable ground truth."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.synthetic import (
+from benchmarks.synthetic import (
     CITIES,
     NEIGHBOURS,
     OCCUPATIONS,
@@ -145,7 +145,7 @@ def test_questionnaire(pop: SyntheticPopulation) -> None:
 
 
 def test_bios_are_chinese_and_follow_tags(pop: SyntheticPopulation) -> None:
-    from matching.synthetic import _TAG_PHRASES
+    from benchmarks.synthetic import _TAG_PHRASES
 
     phrase = dict(zip(TAGS, _TAG_PHRASES, strict=True))
     bios = [p for p in pop.profiles if p.bio]
@@ -378,3 +378,13 @@ def test_simulate_feedback(pop: SyntheticPopulation, eligible_pairs) -> None:
     clean = set(pop.simulate_feedback(shown, rng_seed=7, flip_rate=0.0)[0])
     assert [s in clean for s in shown] == truth.tolist()
     assert pop.simulate_feedback([]) == ([], [])
+
+
+def test_the_generator_draws_from_the_products_vocabulary() -> None:
+    from benchmarks import synthetic
+    from matching import vocabulary
+
+    assert synthetic.CITIES is vocabulary.CITIES
+    assert synthetic.TAGS is vocabulary.TAGS
+    assert synthetic.QUESTIONS is vocabulary.QUESTIONS
+    assert set(synthetic.NEIGHBOURS) == set(vocabulary.CITIES)

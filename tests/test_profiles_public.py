@@ -12,7 +12,7 @@ from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles.models import MemberProfile
 from app.profiles.public import PublicCard, public_card, public_cards
-from app.profiles.vocabulary import TAGS
+from matching.vocabulary import TAGS
 from tests.factories import PASSWORD, login_as
 from tests.quickmatch_helpers import add_members, population
 from verification.models import Case

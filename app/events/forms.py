@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from app.events.models import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX, EventCategory
-from app.profiles.vocabulary import CITIES
+from matching.vocabulary import CITIES
 
 CAPACITY_MAX = 500
 

@@ -17,15 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.profiles.vocabulary import (
-    BIO_MAX,
-    CITIES,
-    HEIGHT_MAX,
-    HEIGHT_MIN,
-    MAX_TAGS,
-    QUESTIONS,
-    TAGS,
-)
+from app.profiles.vocabulary import BIO_MAX, HEIGHT_MAX, HEIGHT_MIN, MAX_TAGS
+from matching.vocabulary import CITIES, QUESTIONS, TAGS
 
 
 def _strip(value: str | None) -> str | None:
@@ -154,7 +147,7 @@ class PhotoForm(FlaskForm):
 
 
 # The values questionnaire's questions in the source language; keys and the Chinese
-# wording are ``matching.synthetic.QUESTIONS``.
+# wording are ``matching.vocabulary.QUESTIONS``.
 QUESTION_TEXT = {
     "kids": _l("Do you want children one day?"),
     "city_move": _l("Would you move to another city for your partner?"),

@@ -1,10 +1,8 @@
-"""The profile's vocabularies; ``matching.synthetic`` stays their single source."""
+"""The profile form's limits. The vocabularies themselves (cities, tags, the values
+questionnaire) have their one home in ``matching.vocabulary``, beside the matcher that
+reads them."""
 
 from __future__ import annotations
-
-from matching.synthetic import CITIES, QUESTIONS, TAGS
-
-__all__ = ["BIO_MAX", "CITIES", "MAX_TAGS", "NICKNAME_MAX", "QUESTIONS", "TAGS"]
 
 MAX_TAGS = 8
 BIO_MAX = 500

@@ -137,10 +137,21 @@ def _from_demo(user_id: int, demo: DemoProfile) -> MemberProfile:
 def add_synthetic_members(
     password: str, count: int = SYNTHETIC_MEMBERS, today: date | None = None
 ) -> int:
-    """Verified members from ``matching.synthetic`` (phones ``synthetic_phone(i)``), each
+    """Verified members from ``benchmarks.synthetic`` (phones ``synthetic_phone(i)``), each
     with ``password``, an approved case and a profile; those already there are kept.
     Flushes; returns how many were added."""
-    from matching.synthetic import generate  # NumPy: load only when seeding
+    # The generator lives beside the benchmarks, outside the installed packages: the demo
+    # is a development tool run from the repository (bin/serve), so it is imported only
+    # here, when seeding (it also loads NumPy).
+    try:
+        from benchmarks.synthetic import generate
+    except ModuleNotFoundError as missing:
+        if missing.name != "benchmarks":
+            raise
+        raise RuntimeError(
+            "The demo's synthetic members come from benchmarks/ in the repository: "
+            "run `flask demo seed` from the repository root."
+        ) from missing
 
     population = generate(count, seed=SYNTHETIC_SEED, today=today)
     existing = set(

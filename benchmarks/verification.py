@@ -1,6 +1,6 @@
 """Benchmark: verification cases through a real broker and worker pool (a script, not a test).
 
-    python -m verification.bench --cases 500 [--rate 300] [--json]
+    python -m benchmarks.verification --cases 500 [--rate 300] [--json]
         [--broker redis://127.0.0.1:6379/14]
         [--database postgresql://postgres@127.0.0.1:5432/test]
         [--workers 4] [--concurrency 16] [--keep]
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m verification.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.verification", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--cases", type=int, default=100, help="applications per phase")
     parser.add_argument("--rate", type=float, default=300.0, help="steady arrivals per minute")

@@ -1,9 +1,9 @@
 """Benchmark: the daily quick-match batch on a synthetic population (a script, not a test).
 
-    python -m matching.bench --users N [--seed S] [--k K] [--day YYYY-MM-DD] [--json]
+    python -m benchmarks.matching --users N [--seed S] [--k K] [--day YYYY-MM-DD] [--json]
         [--save PATH]
 
-1. **Population**: ``matching.synthetic.generate(N, seed)``, timed on its own
+1. **Population**: ``benchmarks.synthetic.generate(N, seed)``, timed on its own
    (``generate_seconds``, not part of ``seconds``).
 2. **Engine, day 1**: a new ``Matcher`` is fitted on every profile with an empty history
    and asked for K suggestions per member. ``seconds`` is the wall time of fit + suggest;
@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.synthetic import SyntheticPopulation, generate
 from matching.metrics import (
     ProfileColumns,
     constraint_violations,
@@ -71,7 +72,6 @@ from matching.metrics import (
     repeats,
     suggestion_pairs,
 )
-from matching.synthetic import SyntheticPopulation, generate
 from matching.types import DatedPairs, History, Profile, Suggestion
 
 Suggestions = Mapping[int, Sequence[Suggestion]]
@@ -694,7 +694,7 @@ def human(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m matching.bench", description=__doc__.split("\n")[0]
+        prog="python -m benchmarks.matching", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)

@@ -1,10 +1,11 @@
 """A synthetic population of members with a hidden "would like" ground truth.
 
-Used by the matcher's tests, its benchmark (``python -m matching.bench``) and the app's demo
-seed. ``generate(n, seed)`` builds ``n`` plausible members (young adults in Zhejiang) and
-keeps, next to the public ``Profile`` objects, the columns they were built from plus a few
-hidden traits. ``SyntheticPopulation.would_like(a, b)`` answers whether member ``a`` would
-like member ``b`` if ``b`` were suggested to ``a``.
+Used by the matcher's tests, its benchmark (``python -m benchmarks.matching``) and the app's
+demo seed (imported there only when seeding: ``benchmarks/`` is not an installed package).
+``generate(n, seed)`` builds ``n`` plausible members (young adults in Zhejiang) and keeps,
+next to the public ``Profile`` objects, the columns they were built from plus a few hidden
+traits. ``SyntheticPopulation.would_like(a, b)`` answers whether member ``a`` would like
+member ``b`` if ``b`` were suggested to ``a``.
 
 The ground truth is a logistic model. For viewer ``a`` and candidate ``b``::
 
@@ -37,14 +38,27 @@ from datetime import date
 import numpy as np
 
 from matching.types import Profile
+from matching.vocabulary import CITIES, QUESTIONS, TAGS
+
+__all__ = ["CITIES", "QUESTIONS", "TAGS", "SyntheticPopulation", "generate"]
 
 # ---------------------------------------------------------------------------------------
-# Vocabularies
+# Vocabularies: the product's (``matching.vocabulary``), with what the generator draws by
 # ---------------------------------------------------------------------------------------
 
-# The 11 prefecture-level cities of Zhejiang, with the share of young members expected in
-# each (roughly the 2020 census, tilted towards the cities young people move to).
-_CITY_TABLE: tuple[tuple[str, float, str], ...] = (
+
+def _in_vocabulary_order(rows: tuple[tuple, ...], vocabulary: tuple[str, ...], what: str):
+    """``rows`` keyed by their first field, in the order of ``vocabulary``; every word of the
+    vocabulary needs exactly one row (a new city or tag needs its generator parameters)."""
+    by_name = {row[0]: row for row in rows}
+    if len(by_name) != len(rows) or set(by_name) != set(vocabulary):
+        raise RuntimeError(f"the generator's {what} do not match matching.vocabulary")
+    return tuple(by_name[name] for name in vocabulary)
+
+
+# The share of young members expected in each city of Zhejiang (roughly the 2020 census,
+# tilted towards the cities young people move to).
+_CITY_ROWS: tuple[tuple[str, float, str], ...] = (
     # city, weight, a place for "去…边骑行"
     ("杭州", 0.22, "西湖"),
     ("宁波", 0.15, "东钱湖"),
@@ -58,7 +72,7 @@ _CITY_TABLE: tuple[tuple[str, float, str], ...] = (
     ("衢州", 0.035, "信安湖"),
     ("舟山", 0.025, "海"),
 )
-CITIES: tuple[str, ...] = tuple(row[0] for row in _CITY_TABLE)
+_CITY_TABLE = _in_vocabulary_order(_CITY_ROWS, CITIES, "cities")
 CITY_WEIGHTS: tuple[float, ...] = tuple(row[1] for row in _CITY_TABLE)
 _CITY_PLACES: tuple[str, ...] = tuple(row[2] for row in _CITY_TABLE)
 
@@ -83,7 +97,7 @@ TASTE_DIMENSIONS = 6
 
 # tag, phrase used in bios (after 喜欢/会), popularity, male bias, taste loadings, where
 # ("out" can follow 去…边, "home" can follow 在家, "" either).
-_TAG_TABLE: tuple[tuple[str, str, float, float, dict[int, float], str], ...] = (
+_TAG_ROWS: tuple[tuple[str, str, float, float, dict[int, float], str], ...] = (
     ("旅行", "旅行", 1.2, 0.0, {_TRAVEL: 1.0}, ""),
     ("摄影", "拍照", 0.5, 0.1, {_CULTURE: 0.7, _TRAVEL: 0.6}, "out"),
     ("徒步", "徒步", 0.2, 0.2, {_OUTDOOR: 0.7, _NATURE: 0.7}, "out"),
@@ -125,7 +139,7 @@ _TAG_TABLE: tuple[tuple[str, str, float, float, dict[int, float], str], ...] = (
     ("做饭", "做饭", 0.3, -0.2, {_HOMELIFE: 1.0}, "home"),
     ("汉服", "穿汉服拍照", -0.8, -1.4, {_CULTURE: 0.8, _TRAVEL: 0.3}, ""),
 )
-TAGS: tuple[str, ...] = tuple(row[0] for row in _TAG_TABLE)
+_TAG_TABLE = _in_vocabulary_order(_TAG_ROWS, TAGS, "tags")
 _TAG_PHRASES: tuple[str, ...] = tuple(row[1] for row in _TAG_TABLE)
 _TAG_INDEX = {tag: i for i, tag in enumerate(TAGS)}
 
@@ -160,17 +174,6 @@ _OCCUPATION_TABLE: tuple[tuple[str, float, float, int, tuple[str, ...]], ...] = 
 )
 OCCUPATIONS: tuple[str, ...] = tuple(row[0] for row in _OCCUPATION_TABLE)
 
-# The values questionnaire: answers 1 (not at all) .. 5 (very much).
-QUESTIONS: dict[str, str] = {
-    "kids": "将来想要孩子吗？",
-    "city_move": "愿意为另一半换城市吗？",
-    "saving": "你是一个注重存钱的人吗？",
-    "family_time": "你看重和家人相处的时间吗？",
-    "pets": "你愿意家里养宠物吗？",
-    "smoking": "你能接受另一半吸烟吗？",
-    "religion_importance": "宗教信仰在你的生活中重要吗？",
-    "career_first": "现阶段你会把事业放在感情之前吗？",
-}
 _QUESTION_KEYS: tuple[str, ...] = tuple(QUESTIONS)
 # How often each importance 0..3 is chosen, per question.
 _IMPORTANCE_P: dict[str, tuple[float, float, float, float]] = {
