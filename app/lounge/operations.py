@@ -19,7 +19,8 @@ from app.extensions import db
 from app.lounge import fraud
 from app.lounge.models import Message
 from app.notifications.models import Notification, notify
-from app.quickmatch.models import Block, Match
+from app.quickmatch.models import Match
+from app.safety.queries import apart, kept_apart
 
 NEW_MESSAGE = "new_message"  # notification kinds
 MATCH_ENDED = "match_ended"
@@ -33,55 +34,6 @@ class Closed(Exception):
 
 class Apart(Exception):
     """The two members are kept apart (blocked, suspended): nothing may be sent."""
-
-
-def kept_apart(user_id: int) -> set[int]:
-    """Safety's ``kept_apart``; until that part lands, blocks either way."""
-    try:
-        from app.safety.queries import kept_apart as safety_kept_apart
-    except ImportError:  # pragma: no cover - safety (helper D) not merged yet
-        blocks = db.session.execute(
-            select(Block.blocker_id, Block.blocked_id).where(
-                or_(Block.blocker_id == user_id, Block.blocked_id == user_id)
-            )
-        )
-        return {b if a == user_id else a for a, b in blocks}
-    return safety_kept_apart(user_id)
-
-
-def apart(a_id: int, b_id: int) -> bool:
-    """Safety's ``apart``; until that part lands, a block either way."""
-    try:
-        from app.safety.queries import apart as safety_apart
-    except ImportError:  # pragma: no cover - safety (helper D) not merged yet
-        return b_id in kept_apart(a_id)
-    return safety_apart(a_id, b_id)
-
-
-@dataclass(frozen=True)
-class _Card:
-    """Stand-in for profiles' ``PublicCard`` until that part lands: nickname only."""
-
-    user_id: int
-    nickname: str
-    photo_url: str | None = None
-    deleted: bool = False
-
-
-def cards(user_ids: list[int]) -> dict[int, Any]:
-    """Profiles' public cards of the members (never a real name)."""
-    try:
-        from app.profiles.public import public_cards
-    except ImportError:  # pragma: no cover - profiles (helper A) not merged yet
-        from app.profiles.models import MemberProfile
-
-        rows = db.session.execute(
-            select(MemberProfile.user_id, MemberProfile.nickname).where(
-                MemberProfile.user_id.in_(user_ids)
-            )
-        )
-        return {user_id: _Card(user_id, nickname) for user_id, nickname in rows}
-    return public_cards(user_ids)
 
 
 def partner_of(match: Match, member_id: int) -> int:

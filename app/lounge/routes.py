@@ -21,17 +21,14 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.lounge import bp, operations
 from app.lounge.forms import MessageForm, ReadForm, UnmatchForm
+from app.profiles.public import public_cards
 from app.quickmatch.models import Match
 from app.verify.guard import member_required
 
 
-def _cards(user_ids: list[int]) -> dict:
-    return operations.cards(user_ids)
-
-
 def _partner_card(match: Match):
     partner_id = operations.partner_of(match, current_user.id)
-    return _cards([partner_id]).get(partner_id)
+    return public_cards([partner_id]).get(partner_id)
 
 
 def _cursor(name: str) -> int | None:
@@ -71,7 +68,7 @@ def _conversation(
 @member_required
 def index() -> str:
     entries = operations.matches_of(current_user.id)
-    cards = _cards([e.partner_id for e in entries])
+    cards = public_cards([e.partner_id for e in entries])
     return render_template(
         "lounge/index.html", entries=entries, cards=cards, preview=operations.preview
     )

@@ -1,7 +1,8 @@
 """Privacy operations: the access log, what is stored, export, consent, deletion.
 
-Operations flush; the route or task commits. Models of other parts are imported inside
-the functions that need them, so a part that is not there yet only leaves a gap.
+Operations flush; the route or task commits. Most other parts' models are imported
+inside the functions that need them: at the top, profiles', the lounge's and safety's
+would make an import cycle (their packages import their routes, which import this module).
 
 Deletion keeps the rows the law or the other member needs: the match rows (the other
 side sees "deleted user"), the verification case's decision and checks (with the
@@ -73,23 +74,17 @@ def _count(query: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def _optional(module: str, name: str) -> Any:
-    """A model of another part, or None while that part is not there yet."""
-    try:
-        return getattr(__import__(module, fromlist=[name]), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _cases(user_id: int) -> list[Case]:
     return list(db.session.scalars(select(Case).where(Case.user_id == user_id).order_by(Case.id)))
 
 
 def summary(user: User) -> dict[str, Any]:
     """What Queqiao stores about ``user``, by category: values (masked) or counts."""
+    from app.lounge.models import Message
     from app.notifications.models import Notification
-    from app.profiles.models import MemberProfile
+    from app.profiles.models import MemberPhoto, MemberProfile
     from app.quickmatch.models import DailySuggestion, Match, Reaction
+    from app.safety.models import Appeal, Report
 
     cases = _cases(user.id)
     consents = [consent for case in cases for consent in case.consents]
@@ -118,26 +113,13 @@ def summary(user: User) -> dict[str, Any]:
         },
         "access_log": access_log(user.id),
     }
-    photo = _optional("app.profiles.models", "MemberPhoto")
-    if photo is not None:
-        data["counts"]["photos"] = _count(select(photo).where(photo.user_id == user.id))
-    message = _optional("app.lounge.models", "Message")
-    if message is not None:
-        data["counts"]["messages_sent"] = _count(
-            select(message).where(message.sender_id == user.id)
-        )
-    report = _optional("app.safety.models", "Report")
-    if report is not None and hasattr(report, "reporter_id"):
-        data["counts"]["reports_filed"] = _count(
-            select(report).where(report.reporter_id == user.id)
-        )
-        data["counts"]["reports_received"] = _count(
-            select(report).where(report.reported_id == user.id)
-        )
-    appeal = _optional("app.safety.models", "Appeal")
-    if appeal is not None:
-        data["counts"]["appeals"] = _count(select(appeal).where(appeal.member_id == user.id))
-    data["counts"].update(_offline_counts(user.id))
+    counts = data["counts"]
+    counts["photos"] = _count(select(MemberPhoto).where(MemberPhoto.user_id == user.id))
+    counts["messages_sent"] = _count(select(Message).where(Message.sender_id == user.id))
+    counts["reports_filed"] = _count(select(Report).where(Report.reporter_id == user.id))
+    counts["reports_received"] = _count(select(Report).where(Report.reported_id == user.id))
+    counts["appeals"] = _count(select(Appeal).where(Appeal.member_id == user.id))
+    counts.update(_offline_counts(user.id))
     return data
 
 
@@ -248,8 +230,9 @@ def export(user: User) -> dict[str, Any]:
     The real name and ID number are decrypted here (they are the member's own data);
     they are never logged.
     """
+    from app.lounge.models import Message
     from app.notifications.models import Notification
-    from app.profiles.models import MemberProfile
+    from app.profiles.models import MemberPhoto, MemberProfile
     from app.quickmatch.models import DailySuggestion, Match, MeetingFeedback, Reaction
 
     protector = runtime.protector()
@@ -292,15 +275,10 @@ def export(user: User) -> dict[str, Any]:
         ],
         "access_log": [{**entry, "at": entry["at"].isoformat()} for entry in access_log(user.id)],
     }
-    photo = _optional("app.profiles.models", "MemberPhoto")
-    if photo is not None:
-        data["photos"] = rows(photo, photo.user_id == user.id)
-    message = _optional("app.lounge.models", "Message")
-    if message is not None and matches:
-        data["messages"] = rows(message, message.match_id.in_([m.id for m in matches]))
-    report = _optional("app.safety.models", "Report")
-    if report is not None and hasattr(report, "reporter_id"):
-        data.update(_safety_export(user.id))
+    data["photos"] = rows(MemberPhoto, MemberPhoto.user_id == user.id)
+    if matches:
+        data["messages"] = rows(Message, Message.match_id.in_([m.id for m in matches]))
+    data.update(_safety_export(user.id))
     data.update(_offline_export(user.id))
     return data
 
@@ -371,19 +349,16 @@ def _remove_photo_files(photos: list[Any]) -> None:
 
 def delete_account(user: User) -> None:
     """Delete the member's personal data and anonymise the account. Flushes."""
+    from app.lounge.models import Message
     from app.notifications.models import Notification
-    from app.profiles.models import MemberProfile
+    from app.profiles.models import MemberPhoto, MemberProfile
     from app.quickmatch.models import Block, DailySuggestion, MeetingFeedback, Reaction
 
     uid = user.id
-    photo = _optional("app.profiles.models", "MemberPhoto")
-    if photo is not None:
-        photos = list(db.session.scalars(select(photo).where(photo.user_id == uid)))
-        _remove_photo_files(photos)
-        db.session.execute(delete(photo).where(photo.user_id == uid))
-    message = _optional("app.lounge.models", "Message")
-    if message is not None:
-        db.session.execute(delete(message).where(message.sender_id == uid))
+    photos = list(db.session.scalars(select(MemberPhoto).where(MemberPhoto.user_id == uid)))
+    _remove_photo_files(photos)
+    db.session.execute(delete(MemberPhoto).where(MemberPhoto.user_id == uid))
+    db.session.execute(delete(Message).where(Message.sender_id == uid))
     for statement in (
         delete(MemberProfile).where(MemberProfile.user_id == uid),
         delete(DailySuggestion).where(

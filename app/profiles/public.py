@@ -19,10 +19,9 @@ from app.accounts.models import AccountState, User
 from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.models import MemberProfile
+from app.profiles.photos import photo_urls
 from verification.departments import Department
 from verification.models import Case, CaseState, VerifiedFact
-
-DEGREES = ("high_school", "associate", "bachelor", "master", "doctorate")
 
 
 @dataclass(frozen=True)
@@ -114,15 +113,6 @@ def badges_of(user_ids: list[int]) -> dict[int, tuple[Badge, ...]]:
             if str(department) in departments
         )
     return result
-
-
-def photo_urls(user_ids: list[int]) -> dict[int, str]:
-    """The newest photo of each member (only members who uploaded one)."""
-    try:
-        from app.profiles.photos import photo_urls as urls
-    except ImportError:
-        return {}
-    return urls(user_ids)
 
 
 def public_cards(user_ids: Iterable[int], day: date | None = None) -> dict[int, PublicCard]:

@@ -12,7 +12,6 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -29,26 +28,13 @@ def _settings() -> Settings:
     return Settings.from_config(current_app.config)
 
 
-def optional_url(endpoint: str, **values: object) -> str | None:
-    """A link to another part's page, None while that part has no such page."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
-def conversation_url(match_id: int) -> str | None:
+def conversation_url(match_id: int) -> str:
     """The match's conversation in the love lounge."""
-    return optional_url("lounge.conversation", match_id=match_id)
+    return url_for("lounge.conversation", match_id=match_id)
 
 
 def _render(page: today.Page, status: int = 200, problem: str | None = None) -> tuple[str, int]:
-    return render_template(
-        "quickmatch/index.html",
-        page=page,
-        problem=problem,
-        profile_url=optional_url("profiles.edit"),
-    ), status
+    return render_template("quickmatch/index.html", page=page, problem=problem), status
 
 
 @bp.get("/")

@@ -225,11 +225,3 @@ def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> 
     row.evidence = {"conversations": conversations, "flagged_message_ids": flagged}
     db.session.flush()
     return row
-
-
-def reports_filed_by(member_id: int) -> list[Report]:
-    return list(
-        db.session.scalars(
-            select(Report).where(Report.reporter_id == member_id).order_by(Report.id)
-        )
-    )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db_types import utcnow
+from app.events.models import Event
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MEMBER
 from app.school import operations, reading
@@ -182,11 +183,8 @@ def _add_course(author_id: int, spec: tuple, publish: bool) -> Course | None:
 
 
 def _link_lecture(author_id: int) -> None:
-    """Link 第一次约会's lecture to the next published lecture event, when the events
-    feature has one (seeding again links it once the events demo exists)."""
-    model = operations.event_model()
-    if model is None:
-        return
+    """Link 第一次约会's lecture to the next published lecture event, when there is one
+    (seeding again links it once the events demo exists)."""
     lesson = db.session.scalar(
         select(Lesson)
         .join(Course)
@@ -197,13 +195,12 @@ def _link_lecture(author_id: int) -> None:
             Lesson.event_id.is_(None),
         )
     )
-    category = getattr(model, "category", None)
-    if lesson is None or category is None:
+    if lesson is None:
         return
     event_id = db.session.scalar(
-        select(model.id)
-        .where(category == "lecture", model.starts_at > utcnow())
-        .order_by(model.starts_at)
+        select(Event.id)
+        .where(Event.category == "lecture", Event.starts_at > utcnow())
+        .order_by(Event.starts_at)
         .limit(1)
     )
     if event_id is not None:

@@ -5,7 +5,6 @@ Operations flush; the request commits once.
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 
 from flask_babel import LazyString
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.models import record
 from app.db_types import utcnow
+from app.events.models import Event
 from app.extensions import db
 from app.school import rendering
 from app.school.models import Course, CourseState, Lesson, LessonKind, LessonProgress
@@ -54,24 +54,13 @@ def update_course(course: Course, title: str, summary: str) -> None:
     db.session.flush()
 
 
-def event_model() -> type | None:
-    """The events feature's ``Event`` model, when that feature is installed."""
-    try:
-        return importlib.import_module("app.events.models").Event
-    except (ImportError, AttributeError):
-        return None
-
-
 def event_problem(kind: LessonKind, event_id: int | None) -> LazyString | None:
     """Why ``event_id`` cannot be linked from a lesson of ``kind``; None when it can."""
     if event_id is None:
         return None
     if kind is not LessonKind.lecture:
         return _l("Only a lecture can link to an event. Leave the number empty.")
-    model = event_model()
-    if model is None:
-        return _l("Events cannot be linked yet. Leave the number empty.")
-    if db.session.get(model, event_id) is None:
+    if db.session.get(Event, event_id) is None:
         return _l("There is no event with this number.")
     return None
 
