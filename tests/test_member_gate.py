@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from app import auth
 from app.accounts.models import AccountState, User
+from app.auth import GUARDED_VIEWS, guarded_endpoints
 from app.extensions import db
-from app.verify import guard
-from app.verify.guard import GUARDED_VIEWS, guarded_endpoints
 from tests.applicants import apply
 from tests.factories import login_as
 
@@ -91,7 +91,7 @@ def test_members_pass_the_gate(app, client, who):
 
 
 def test_the_gate_is_found_under_other_decorators(monkeypatch):
-    monkeypatch.setattr(guard, "GUARDED_VIEWS", list(GUARDED_VIEWS))
+    monkeypatch.setattr(auth, "GUARDED_VIEWS", list(GUARDED_VIEWS))
 
     def outer(view):
         @wraps(view)
@@ -101,7 +101,7 @@ def test_the_gate_is_found_under_other_decorators(monkeypatch):
         return wrapper
 
     probe = Flask("probe")
-    probe.add_url_rule("/probe", "probe", outer(guard.member_required(lambda: "ok")))
+    probe.add_url_rule("/probe", "probe", outer(auth.member_required(lambda: "ok")))
     probe.add_url_rule("/open", "open", outer(lambda: "ok"))
     assert guarded_endpoints(probe) == {"probe"}
 

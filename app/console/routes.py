@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template
 
+from app.auth import matchmaker_required, may_use_console
 from app.console import bp
-from app.console.guard import matchmaker_required, may_use_console
 from app.console.sections import SECTIONS
 
 

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Role, User
+from app.auth import admin_required
 from app.consult import bp, measures, roles
 from app.consult.forms import PhoneSearchForm, RoleForm
 from app.extensions import db
 from app.privacy.operations import record_access
 from app.profiles.public import public_cards
-from app.review.guard import admin_required
 
 ACCESS_PURPOSE = "role management"
 

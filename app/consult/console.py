@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import case, select
 from werkzeug.wrappers import Response
 
-from app.console.guard import matchmaker_required
+from app.auth import matchmaker_required
 from app.consult import assignment, bp, measures, operations
 from app.consult.forms import ReplyForm, ResolveForm
 from app.consult.models import Consultation, ConsultationState

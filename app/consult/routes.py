@@ -11,11 +11,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import limits
+from app.auth import member_required
 from app.consult import bp, operations
 from app.consult.forms import TOPIC_LABELS, AskForm, RatingForm, ReplyForm
 from app.consult.models import Consultation, ConsultationState, Topic
 from app.extensions import db
-from app.verify.guard import member_required
 
 
 @bp.app_context_processor

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from app.console.guard import matchmaker_required
+from app.auth import matchmaker_required
 from app.db_types import utcnow
 from app.events import attendance, bp, editing, operations
 from app.events.forms import ActionForm, EventForm

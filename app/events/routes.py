@@ -13,12 +13,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import limits
+from app.auth import member_required
 from app.db_types import utcnow
 from app.events import attendance, bp, calendar, operations, queries
 from app.events.forms import ActionForm, CheckinForm, FilterForm
 from app.events.models import MAX_PICKS, Event, EventCategory
 from app.extensions import db
-from app.verify.guard import member_required
 
 
 def _event_or_404(event_id: int) -> Event:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.console.guard import matchmaker_required
+from app.auth import matchmaker_required
 from app.extensions import db
 from app.introductions import bp, operations
 from app.introductions.forms import ProposeForm, SearchForm

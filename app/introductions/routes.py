@@ -10,12 +10,12 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from app.auth import member_required
 from app.extensions import db
 from app.introductions import bp, operations
 from app.introductions.forms import AnswerForm
 from app.introductions.models import Introduction
 from app.profiles.public import public_card, public_cards
-from app.verify.guard import member_required
 
 
 @bp.get("/introductions/")

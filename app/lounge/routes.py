@@ -17,13 +17,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import limits
+from app.auth import member_required
 from app.db_types import utcnow
 from app.extensions import db
 from app.lounge import bp, operations
 from app.lounge.forms import MessageForm, ReadForm, UnmatchForm
 from app.profiles.public import public_cards
 from app.quickmatch.models import Match
-from app.verify.guard import member_required
 
 
 def _partner_card(match: Match):

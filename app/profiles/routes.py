@@ -10,13 +10,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from app import limits
+from app.auth import member_required
 from app.extensions import db
 from app.profiles import bp, photos
 from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
 from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.public import public_card
 from app.safety.queries import apart
-from app.verify.guard import member_required
 
 PHOTO_CACHE_SECONDS = 7 * 24 * 3600  # a token's bytes never change
 

@@ -14,12 +14,12 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from app.auth import member_required
 from app.extensions import db
 from app.quickmatch import bp, meetings, reactions, service, today
 from app.quickmatch.forms import MeetingForm, ReactionForm
 from app.quickmatch.models import Match, ReactionKind
 from app.quickmatch.settings import Settings
-from app.verify.guard import member_required
 
 KINDS = {"like": ReactionKind.like, "pass": ReactionKind.pass_}
 

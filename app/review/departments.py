@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
+from app.auth import admin_required
 from app.review import bp
-from app.review.guard import admin_required
 from verification import outage
 from verification.health import BreakerState
 

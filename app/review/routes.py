@@ -14,11 +14,11 @@ from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.audit.models import record as audit
+from app.auth import admin_required
 from app.extensions import db
 from app.privacy.operations import record_access
 from app.review import bp, labels, queries
 from app.review.forms import AuditFilterForm, DecisionForm, QueueFilterForm, choices
-from app.review.guard import admin_required
 from verification import duplicates, operations, runtime
 from verification.models import Case, CaseState
 

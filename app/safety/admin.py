@@ -15,11 +15,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.audit.models import record as audit
+from app.auth import admin_required
 from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.operations import record_access
 from app.profiles.public import public_card, public_cards
-from app.review.guard import admin_required
 from app.review.queries import users_by_id
 from app.safety import bp, moderation
 from app.safety.forms import REASON_LABELS, AppealDecisionForm, DecisionForm, QueueFilterForm

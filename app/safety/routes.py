@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from app import limits
+from app.auth import member_required
 from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.public import public_cards
@@ -23,7 +24,6 @@ from app.quickmatch.today import nickname
 from app.safety import admin, bp, moderation, operations  # noqa: F401 - admin adds routes
 from app.safety.forms import REASON_LABELS, AppealForm, ConfirmForm, ReportForm
 from app.safety.models import Report
-from app.verify.guard import member_required
 
 Page = str | tuple[str, int]
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.console.guard import matchmaker_required
+from app.auth import matchmaker_required
 from app.db_types import utcnow
 from app.extensions import db
 from app.school import bp, operations, reading, rendering

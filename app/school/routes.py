@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.auth import member_required
 from app.db_types import utcnow
 from app.extensions import db
 from app.school import bp, reading
 from app.school.forms import ConfirmForm
 from app.school.models import Course, Lesson
-from app.verify.guard import member_required
 
 # The events feature's page of one event (its name has varied while it was written).
 EVENT_ENDPOINTS = ("events.detail", "events.show")

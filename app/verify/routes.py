@@ -19,11 +19,11 @@ from werkzeug.wrappers import Response
 
 from app import limits
 from app.accounts.models import AccountState
+from app.auth import member_required
 from app.extensions import db
 from app.transactions import after_commit
 from app.verify import bp, messages, present, queries
 from app.verify.forms import ApplicationForm
-from app.verify.guard import member_required
 from verification import operations, runtime, tasks
 
 TOO_MANY_APPLICATIONS = _l(
