@@ -291,3 +291,23 @@ def queue(broker: str) -> Iterator[str]:
     name = new_queue(broker)
     yield name
     remove_queue(broker, name)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limiter_storage(request: pytest.FixtureRequest, worker_id: str) -> dict[str, str]:
+    """Limiter settings: in memory (the tests' default), or on this test worker's Redis
+    database (production's), under a key prefix of the test's own."""
+    if request.param == "memory":
+        return {"RATELIMIT_STORAGE_URI": "memory://"}
+    import secrets
+
+    import redis
+
+    from tests.worker import redis_url  # tests.worker imports this module
+
+    url = redis_url(worker_id)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        service_missing(f"Redis at {url}")
+    return {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": secrets.token_hex(6)}

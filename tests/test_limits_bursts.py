@@ -5,10 +5,6 @@ every other request gets a 429 with a clear message. On the in-memory limiter st
 
 from __future__ import annotations
 
-import secrets
-
-import pytest
-import redis
 from sqlalchemy import func, select
 
 from app.consult.models import Consultation
@@ -16,27 +12,12 @@ from app.extensions import db
 from app.lounge.models import Message
 from app.safety.models import Report, ReportSource
 from tests.burst import burst, statuses
-from tests.conftest import service_missing
 from tests.factories import make_user
 from tests.quickmatch_helpers import add_members, population
 from tests.safety_helpers import make_match
 from tests.test_today_page import sign_in
-from tests.worker import redis_url
 
 N = 40
-
-
-@pytest.fixture(params=["memory", "redis"])
-def storage(request, worker_id) -> dict[str, str]:
-    """Limiter settings: in memory, or on this test worker's Redis database."""
-    if request.param == "memory":
-        return {"RATELIMIT_STORAGE_URI": "memory://"}
-    url = redis_url(worker_id)
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError:
-        service_missing(f"Redis at {url}")
-    return {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": secrets.token_hex(6)}
 
 
 def rows(app, query) -> int:
@@ -53,8 +34,8 @@ def assert_held(answers, stored: int, limit: int, message: str) -> None:
     assert all(message in a.text for a in answers if a.status == 429)
 
 
-def test_a_burst_of_messages_stores_no_more_than_the_send_limit(app_factory, storage):
-    app = app_factory(RATELIMIT_LOUNGE_SEND="100 per minute;5 per day", **storage)
+def test_a_burst_of_messages_stores_no_more_than_the_send_limit(app_factory, limiter_storage):
+    app = app_factory(RATELIMIT_LOUNGE_SEND="100 per minute;5 per day", **limiter_storage)
     one, two = add_members(app, population(30, seed=5)[:2])
     match_id = make_match(app, one, two)
     client = app.test_client()
@@ -68,8 +49,8 @@ def test_a_burst_of_messages_stores_no_more_than_the_send_limit(app_factory, sto
     assert_held(answers, stored, 5, "sending messages very fast")
 
 
-def test_a_burst_of_reports_stores_no_more_than_the_report_limit(app_factory, storage):
-    app = app_factory(RATELIMIT_REPORT="3 per day", **storage)
+def test_a_burst_of_reports_stores_no_more_than_the_report_limit(app_factory, limiter_storage):
+    app = app_factory(RATELIMIT_REPORT="3 per day", **limiter_storage)
     me, *others = add_members(app, population(N + 1, seed=5))
     for other in others:
         make_match(app, me, other)
@@ -84,8 +65,10 @@ def test_a_burst_of_reports_stores_no_more_than_the_report_limit(app_factory, st
     assert_held(answers, rows(app, query), 3, "many reports today")
 
 
-def test_a_burst_of_consultation_requests_stores_no_more_than_the_limit(app_factory, storage):
-    app = app_factory(RATELIMIT_CONSULTATION="3 per day", **storage)
+def test_a_burst_of_consultation_requests_stores_no_more_than_the_limit(
+    app_factory, limiter_storage
+):
+    app = app_factory(RATELIMIT_CONSULTATION="3 per day", **limiter_storage)
     make_user(app, "matchmaker")
     member = make_user(app, "member").id
     client = app.test_client()

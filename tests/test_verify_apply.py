@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from datetime import timedelta
 
 import pytest
-import redis
 import sqlalchemy as sa
 from flask import Flask
 
@@ -28,9 +26,7 @@ from tests.applicants import (
     open_case_directly,
 )
 from tests.burst import burst, statuses
-from tests.conftest import service_missing
 from tests.factories import login_as
-from tests.worker import redis_url
 from verification import operations
 from verification.models import Case, CaseState, ConsentKind, VerifiedFact
 from verification.resident_id import check_character
@@ -423,19 +419,6 @@ def test_invalid_forms_do_not_use_up_applications_but_applying_again_is_limited(
     other = app.test_client()
     login_as(app, other)
     assert apply(other, number=id_number(MARRIED, gender="3")).status_code == 302
-
-
-@pytest.fixture(params=["memory", "redis"])
-def limiter_storage(request, worker_id) -> dict[str, str]:
-    """Limiter settings: in memory (the tests' default), or on Redis (production's)."""
-    if request.param == "memory":
-        return {"RATELIMIT_STORAGE_URI": "memory://"}
-    url = redis_url(worker_id)
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError:
-        service_missing(f"Redis at {url}")
-    return {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": secrets.token_hex(6)}
 
 
 def test_a_burst_of_applications_gets_no_more_tries_than_the_daily_limit(
