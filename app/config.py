@@ -15,8 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from celery.schedules import crontab
-
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # where bin/serve runs the service
 
@@ -166,33 +164,34 @@ class Config:
     # A device session's "last seen" is written at most this often.
     DEVICE_SEEN_INTERVAL = timedelta(minutes=5)
 
-    # Celery: task modules and periodic jobs (run by ``celery beat`` in production)
-    CELERY_TASK_MODULES: list = [  # noqa: RUF012
-        "app.system.tasks",
-        "app.accounts.tasks",
-        "verification.tasks",
-        "verification.probes",  # declares its own beat entry (the departments' probe)
-        "app.quickmatch.tasks",
-        "app.events.tasks",
-    ]
+    # The feature packages (app/<name>/feature.py declares what each adds), in the order
+    # their pages, navigation sections and demo seeds come. Periodic jobs are declared
+    # beside their tasks (app/periodic.py); CELERY_BEAT_SCHEDULE may add or replace one.
+    FEATURES: tuple[str, ...] = (
+        "system",
+        "main",
+        "accounts",
+        "audit",
+        "verify",
+        "notifications",
+        "review",
+        "profiles",
+        "quickmatch",
+        "lounge",
+        "safety",
+        "privacy",
+        "console",
+        "events",
+        "consult",
+        "introductions",
+        "school",
+    )
+    CELERY_BEAT_SCHEDULE: dict = {}  # noqa: RUF012
     # Redis: an unacknowledged task (its worker died) is delivered again after this many
     # seconds. Must exceed the longest task and the longest retry countdown.
     CELERY_VISIBILITY_TIMEOUT = 3600.0
     # The queue tasks are sent to and workers consume (tests use one per test).
     CELERY_TASK_DEFAULT_QUEUE = "celery"
-    CELERY_BEAT_SCHEDULE: dict = {  # noqa: RUF012
-        "purge-expired-sms-codes": {
-            "task": "accounts.purge_expired_codes",
-            "schedule": crontab(hour=3, minute=30),
-        },
-        "verification-reconcile": {"task": "verification.reconcile", "schedule": 60.0},
-        # Offers of freed event seats past their window pass to the next in line.
-        "events-expire-offers": {"task": "events.expire_offers", "schedule": 300.0},
-        "verification-recheck-expired-facts": {
-            "task": "verification.recheck_expired_facts",
-            "schedule": crontab(hour=2, minute=0),
-        },
-    }
 
     # Verification (see verification/departments/README.md for the department settings)
     IDENTITY_ENCRYPTION_KEYS: str | None = None  # Fernet keys, newest first, comma-separated

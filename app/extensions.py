@@ -6,6 +6,8 @@ without circular imports.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel
@@ -18,6 +20,11 @@ from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.periodic import beat_schedule
+
+if TYPE_CHECKING:
+    from app.features import Registry
 
 # One naming convention for every constraint, so Alembic can name, find and drop them.
 NAMING_CONVENTION = {
@@ -42,7 +49,7 @@ babel = Babel()
 talisman = Talisman()
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask, registry: Registry) -> Celery:
     """Create the Celery application from the Flask configuration.
 
     Every task runs inside an application context. Without ``CELERY_BROKER_URL``
@@ -72,8 +79,8 @@ def celery_init_app(app: Flask) -> Celery:
             "task_default_queue": app.config.get("CELERY_TASK_DEFAULT_QUEUE") or "celery",
             "timezone": app.config["BABEL_DEFAULT_TIMEZONE"],
             "enable_utc": True,
-            "beat_schedule": app.config.get("CELERY_BEAT_SCHEDULE", {}),
-            "include": app.config.get("CELERY_TASK_MODULES", []),
+            "beat_schedule": beat_schedule(app.config),
+            "include": [module for feature in registry for module in feature.tasks],
         }
     )
     celery_app.set_default()

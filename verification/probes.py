@@ -20,6 +20,7 @@ from celery import shared_task
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.periodic import periodic_task
 from app.transactions import after_commit
 from verification import health, outage, runtime, tasks
 from verification.departments import Department, DepartmentError, DepartmentUnavailable
@@ -30,13 +31,14 @@ log = logging.getLogger(__name__)
 BEAT_ENTRY = "verification-probe-departments"
 
 
-def beat_entries(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
-    """The probe's beat entry, every ``VERIFICATION_PROBE_INTERVAL`` seconds."""
-    interval = float(config.get("VERIFICATION_PROBE_INTERVAL") or 10.0)
-    return {BEAT_ENTRY: {"task": "verification.probe_departments", "schedule": interval}}
+def probe_interval(config: Mapping[str, object]) -> float:
+    """The probe runs every ``VERIFICATION_PROBE_INTERVAL`` seconds."""
+    return float(config.get("VERIFICATION_PROBE_INTERVAL") or 10.0)
 
 
-@shared_task(name="verification.probe_departments", ignore_result=True)
+@periodic_task(
+    BEAT_ENTRY, every=probe_interval, name="verification.probe_departments", ignore_result=True
+)
 def probe_departments() -> list[str]:
     """Queue a probe of every department due for a trial, and a resume of every
     department with stranded waiting checks. Reads only; returns the departments probed."""

@@ -45,14 +45,8 @@ class Runtime:
 
 
 def init_app(app: Flask) -> None:
-    """Keep the runtime, and add the beat entries declared beside the workflow's tasks
-    to ``CELERY_BEAT_SCHEDULE`` (a copy; Celery is set up after this)."""
-    from verification import probes  # imports the tasks, which import this module
-
+    """Keep the runtime (policy, protector, departments) on ``app``."""
     app.extensions[EXTENSION] = Runtime(app)
-    schedule = dict(app.config.get("CELERY_BEAT_SCHEDULE") or {})
-    schedule.update(probes.beat_entries(app.config))
-    app.config["CELERY_BEAT_SCHEDULE"] = schedule
 
 
 def _runtime() -> Runtime:

@@ -40,12 +40,14 @@ from typing import TypeVar
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.schedules import crontab
 from flask import current_app
 from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
 from app.locking import lock_row
+from app.periodic import periodic_task
 from app.transactions import after_commit
 from verification import duplicates, health, operations, outage, runtime
 from verification.departments import (
@@ -288,7 +290,9 @@ def tell_identity_holder(case_id: int) -> bool:
     return duplicates.tell_holder_by_sms(case_id)
 
 
-@shared_task(name="verification.reconcile", ignore_result=True)
+@periodic_task(
+    "verification-reconcile", every=60.0, name="verification.reconcile", ignore_result=True
+)
 def reconcile() -> int:
     """Re-dispatch checks stuck past their deadline (a lost worker, a lost message) and
     decide cases whose checks all finished but were never decided. Commits; returns how
@@ -333,7 +337,12 @@ def reconcile() -> int:
     return len(stuck)
 
 
-@shared_task(name="verification.recheck_expired_facts", ignore_result=True)
+@periodic_task(
+    "verification-recheck-expired-facts",
+    every=crontab(hour=2, minute=0),
+    name="verification.recheck_expired_facts",
+    ignore_result=True,
+)
 def recheck_expired_facts(limit: int = 500) -> int:
     """Re-verify members' facts past their expiry. Commits after each member."""
     facts = db.session.scalars(

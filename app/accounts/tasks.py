@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery.schedules import crontab
 
 from app.accounts import operations
 from app.extensions import db
+from app.periodic import periodic_task
 
 
-@shared_task(name="accounts.purge_expired_codes", ignore_result=True)
+@periodic_task(
+    "purge-expired-sms-codes",
+    every=crontab(hour=3, minute=30),
+    name="accounts.purge_expired_codes",
+    ignore_result=True,
+)
 def purge_expired_codes() -> int:
     """Delete SMS codes expired for over a day (run daily by beat). Commits."""
     removed = operations.purge_expired_codes()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from app.db_types import utcnow
 from app.events import operations
 from app.extensions import db
+from app.periodic import periodic_task
 
 
-@shared_task(name="events.expire_offers", acks_late=True, reject_on_worker_lost=True)
+# Offers of freed event seats past their window pass to the next in line.
+@periodic_task(
+    "events-expire-offers",
+    every=300.0,
+    name="events.expire_offers",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def expire_offers() -> int:
     """Mark offers past their window expired and offer each seat to the next in line;
     returns how many events were settled. One commit per event, so one event's lock is

@@ -104,19 +104,18 @@ class ZonedCrontab(crontab):
         return f"{super().__repr__()[:-1]} {self.zone}>"
 
 
-def init_config(config: dict[str, Any]) -> None:
-    """Check the settings and add the nightly run and the daily "did you meet?" questions
-    to ``CELERY_BEAT_SCHEDULE`` (a copy)."""
+def init_app(app: Any) -> None:
+    """Check the QUICKMATCH_* settings when the app is built (a bad one fails at once)."""
+    Settings.from_config(app.config)
+
+
+def daily_run_schedule(config: Mapping[str, Any]) -> ZonedCrontab:
+    """The nightly run: ``QUICKMATCH_HOUR``:00 in ``QUICKMATCH_TIMEZONE``."""
     settings = Settings.from_config(config)
-    schedule = dict(config.get("CELERY_BEAT_SCHEDULE") or {})
-    schedule[BEAT_ENTRY] = {
-        "task": "quickmatch.run_daily",
-        "schedule": ZonedCrontab(minute=0, hour=settings.hour, zone=settings.timezone),
-    }
-    schedule[MEETINGS_BEAT_ENTRY] = {
-        "task": "quickmatch.ask_about_meetings",
-        "schedule": ZonedCrontab(
-            minute=0, hour=int(config.get("QUICKMATCH_MEETING_HOUR", 19)), zone=settings.timezone
-        ),
-    }
-    config["CELERY_BEAT_SCHEDULE"] = schedule
+    return ZonedCrontab(minute=0, hour=settings.hour, zone=settings.timezone)
+
+
+def meetings_schedule(config: Mapping[str, Any]) -> ZonedCrontab:
+    """The daily "did you meet?" questions: ``QUICKMATCH_MEETING_HOUR``:00, same zone."""
+    zone = Settings.from_config(config).timezone
+    return ZonedCrontab(minute=0, hour=int(config.get("QUICKMATCH_MEETING_HOUR", 19)), zone=zone)

@@ -43,8 +43,15 @@ from flask import current_app
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.periodic import periodic_task
 from app.quickmatch import meetings, service
-from app.quickmatch.settings import Settings
+from app.quickmatch.settings import (
+    BEAT_ENTRY,
+    MEETINGS_BEAT_ENTRY,
+    Settings,
+    daily_run_schedule,
+    meetings_schedule,
+)
 
 
 def _settings() -> Settings:
@@ -55,7 +62,13 @@ def _day(day: str | None, settings: Settings) -> date:
     return date.fromisoformat(day) if day else settings.today()
 
 
-@shared_task(name="quickmatch.run_daily", acks_late=True, reject_on_worker_lost=True)
+@periodic_task(
+    BEAT_ENTRY,
+    every=daily_run_schedule,
+    name="quickmatch.run_daily",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def run_daily(day: str | None = None) -> dict[str, Any] | None:
     """Suggest for ``day`` (ISO date; default today in ``QUICKMATCH_TIMEZONE``).
 
@@ -89,7 +102,12 @@ def assign(shards: list[dict[str, Any]], day: str) -> dict[str, Any]:
     return summary.as_dict()
 
 
-@shared_task(name="quickmatch.ask_about_meetings", acks_late=True)
+@periodic_task(
+    MEETINGS_BEAT_ENTRY,
+    every=meetings_schedule,
+    name="quickmatch.ask_about_meetings",
+    acks_late=True,
+)
 def ask_about_meetings() -> int:
     """Ask both sides of the matches that are due whether they met; commits. A re-run
     asks nobody twice."""

@@ -1,0 +1,14 @@
+"""Accounts: sign-up, sign-in, device sessions, SMS codes."""
+
+from __future__ import annotations
+
+from app.accounts import bp, sms
+from app.features import Feature
+
+feature = Feature(
+    name="accounts",
+    blueprints=(bp,),
+    models=("app.accounts.models",),
+    tasks=("app.accounts.tasks",),
+    init_app=sms.init_app,
+)

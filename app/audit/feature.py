@@ -1,0 +1,10 @@
+"""The audit log every feature writes to."""
+
+from __future__ import annotations
+
+from app.features import Feature
+
+feature = Feature(
+    name="audit",
+    models=("app.audit.models",),
+)

@@ -1,0 +1,13 @@
+"""Offline events (线下活动) and their signups."""
+
+from __future__ import annotations
+
+from app.events import bp
+from app.features import Feature
+
+feature = Feature(
+    name="events",
+    blueprints=(bp,),
+    models=("app.events.models",),
+    tasks=("app.events.tasks",),
+)

@@ -1,0 +1,161 @@
+"""Features plug in: each feature package declares, once, what it adds to the whole.
+
+A feature's ``app/<feature>/feature.py`` holds ``feature = Feature(...)``; ``FEATURES``
+in ``app/config.py`` lists the packages, in the order their pages, sections and demo
+seeds come. ``create_app`` imports each declaration (``load``) and keeps the registry
+on the app; central code (blueprints, tables, Celery, the administrators' and the
+matchmakers' navigation, notification texts, the demo seed, My data, who knows whom)
+reads the registry, never a feature's internals.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from flask import Blueprint, Flask, current_app
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+
+EXTENSION = "queqiao.features"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A link in the administrators' or the matchmakers' console navigation.
+
+    ``active`` lists the endpoints (or ``"blueprint."`` prefixes) that mark it as the
+    current page; ``badge`` returns a count shown beside the label (0: none).
+    """
+
+    endpoint: str
+    label: Any  # a lazy gettext string
+    order: int = 100
+    active: tuple[str, ...] = ()
+    badge: Callable[[], int] | None = None
+    testid: str | None = None
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        marks = self.active or (self.endpoint,)
+        return any(
+            endpoint.startswith(mark) if mark.endswith(".") else endpoint == mark for mark in marks
+        )
+
+
+class DataContributor(Protocol):
+    """A feature's part of My data (我的数据), as pretix's data shredders: what it
+    stores about a member, all of it for their download, and its erasure.
+
+    Each method flushes at most; the route commits. ``erase`` removes the member's
+    personal data held by the feature and keeps what the law or the other member needs.
+    """
+
+    def summary(self, user: User) -> Mapping[str, Any]:
+        """Counts (or masked values) shown on the My data page, by key."""
+        ...
+
+    def export(self, user: User) -> Mapping[str, Any]:
+        """The member's records in full, JSON-ready, by top-level key."""
+        ...
+
+    def erase(self, user: User) -> None:
+        """Delete (or anonymise) the member's personal data held by the feature."""
+        ...
+
+
+# "Did these two members meet here?": a feature answers for its own facts.
+Acquaintance = Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one feature package adds to the application.
+
+    ``models`` and ``tasks`` are module names (imported by ``load``: tables for the
+    metadata and Alembic; Celery tasks and the periodic entries declared beside them).
+    ``init_app`` checks the feature's settings and sets up its runtime. ``notifications``
+    maps a notification kind to the function wording it (``params -> Shown``).
+    ``demo`` seeds the feature's part of ``flask demo seed`` (idempotent).
+    """
+
+    name: str
+    blueprints: tuple[Blueprint, ...] = ()
+    models: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    init_app: Callable[[Flask], None] | None = None
+    notifications: Mapping[str, Callable[[dict], Any]] = field(default_factory=dict)
+    admin_sections: tuple[Section, ...] = ()
+    console_sections: tuple[Section, ...] = ()
+    demo: Callable[[], Any] | None = None
+    my_data: DataContributor | None = None
+    acquaintances: tuple[Acquaintance, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The features of one application, in ``FEATURES`` order."""
+
+    features: tuple[Feature, ...]
+
+    def __iter__(self):
+        return iter(self.features)
+
+    def notification_kinds(self) -> dict[str, Callable[[dict], Any]]:
+        kinds: dict[str, Callable[[dict], Any]] = {}
+        for feature in self.features:
+            clash = kinds.keys() & feature.notifications.keys()
+            if clash:
+                raise ValueError(f"notification kinds declared twice: {sorted(clash)}")
+            kinds.update(feature.notifications)
+        return kinds
+
+    def admin_sections(self) -> list[Section]:
+        return _ordered(s for f in self.features for s in f.admin_sections)
+
+    def console_sections(self) -> list[Section]:
+        return _ordered(s for f in self.features for s in f.console_sections)
+
+    def contributors(self) -> list[tuple[str, DataContributor]]:
+        return [(f.name, f.my_data) for f in self.features if f.my_data is not None]
+
+    def acquaintances(self) -> list[Acquaintance]:
+        return [check for f in self.features for check in f.acquaintances]
+
+    def demo_seeds(self) -> list[tuple[str, Callable[[], Any]]]:
+        return [(f.name, f.demo) for f in self.features if f.demo is not None]
+
+
+def _ordered(sections: Iterable[Section]) -> list[Section]:
+    return sorted(sections, key=lambda s: s.order)
+
+
+def declarations(names: Iterable[str]) -> tuple[Feature, ...]:
+    """Import ``app.<name>.feature`` for each name and return its ``feature``."""
+    found = []
+    for name in names:
+        feature = importlib.import_module(f"app.{name}.feature").feature
+        if not isinstance(feature, Feature):
+            raise TypeError(f"app.{name}.feature.feature is not a Feature")
+        found.append(feature)
+    return tuple(found)
+
+
+def load(app: Flask) -> Registry:
+    """Import the features ``FEATURES`` lists, with their models and task modules, and
+    keep the registry on ``app``."""
+    registry = Registry(declarations(app.config["FEATURES"]))
+    for feature in registry:
+        for module in (*feature.models, *feature.tasks):
+            importlib.import_module(module)
+    app.extensions[EXTENSION] = registry
+    return registry
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The registry of ``app`` (the current app by default)."""
+    return (app or current_app).extensions[EXTENSION]

@@ -1,0 +1,12 @@
+"""Matchmakers' introductions (红娘牵线)."""
+
+from __future__ import annotations
+
+from app.features import Feature
+from app.introductions import bp
+
+feature = Feature(
+    name="introductions",
+    blueprints=(bp,),
+    models=("app.introductions.models",),
+)

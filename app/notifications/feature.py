@@ -1,0 +1,12 @@
+"""Notifications (消息通知): the inbox every feature writes to."""
+
+from __future__ import annotations
+
+from app.features import Feature
+from app.notifications import bp
+
+feature = Feature(
+    name="notifications",
+    blueprints=(bp,),
+    models=("app.notifications.models",),
+)

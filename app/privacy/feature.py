@@ -1,0 +1,12 @@
+"""Privacy: My data (我的数据), consent, the access log, deletion."""
+
+from __future__ import annotations
+
+from app.features import Feature
+from app.privacy import bp
+
+feature = Feature(
+    name="privacy",
+    blueprints=(bp,),
+    models=("app.privacy.models",),
+)
