@@ -172,6 +172,7 @@ class Config:
         "main",
         "accounts",
         "audit",
+        "relations",
         "verify",
         "notifications",
         "review",

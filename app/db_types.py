@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Dialect, Enum
+from sqlalchemy import BigInteger, DateTime, Dialect, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
 
@@ -42,3 +42,8 @@ def str_enum(enum_class: type[enum.Enum]) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+# Rows that grow by members x K every day: 64-bit keys (SQLite's rowid is 64-bit
+# already, and only INTEGER PRIMARY KEY is its rowid).
+BigId = BigInteger().with_variant(Integer, "sqlite")

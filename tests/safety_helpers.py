@@ -12,7 +12,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.lounge.models import Message
 from app.notifications.models import Notification
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from app.safety.models import Appeal, Report
 from tests.factories import make_user
 from tests.quickmatch_helpers import add_members, population

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.db_types import utcnow
 from app.events.models import Pick, Signup
 from app.extensions import db
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from tests.burst import at_once, burst, statuses
 from tests.events_helpers import (
     add_event,

@@ -11,7 +11,7 @@ from app.events.demo import PAST_TITLE
 from app.events.models import Event, Signup, SignupState
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MEMBER
-from app.quickmatch.models import Match
+from app.relations.models import Match
 from tests.events_helpers import english  # noqa: F401 - autouse
 from tests.test_today_page import sign_in
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.introductions import operations
 from app.introductions.models import Answer, Introduction, IntroductionState
 from app.privacy.models import PersonalDataAccess
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from tests.consult_helpers import english, notifications_of, sign_in, user_ids
 from tests.quickmatch_helpers import add_members, population
 

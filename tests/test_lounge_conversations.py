@@ -13,7 +13,7 @@ from app.extensions import db
 from app.lounge import operations
 from app.lounge.models import Message
 from app.notifications.models import Notification
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import (
     csrf_token,

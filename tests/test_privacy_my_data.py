@@ -15,7 +15,8 @@ from app.privacy.models import PersonalDataAccess
 from app.privacy.operations import delete_account, record_access
 from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
-from app.quickmatch.models import Block, DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
+from app.relations.models import Block, Match
 from tests.factories import PASSWORD, login_as, make_user
 from tests.quickmatch_helpers import add_members, population
 from verification.models import Case

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.privacy.operations import delete_account
 from app.profiles import photos
 from app.profiles.models import MemberPhoto
-from app.quickmatch.models import Block
+from app.relations.models import Block
 from tests.burst import burst, statuses
 from tests.factories import PASSWORD
 from tests.quickmatch_helpers import add_members, population

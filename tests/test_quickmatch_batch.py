@@ -15,8 +15,9 @@ from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles.loader import load_profiles
 from app.quickmatch import service, tasks
-from app.quickmatch.models import Block, DailySuggestion, Match
+from app.quickmatch.models import DailySuggestion
 from app.quickmatch.settings import Settings
+from app.relations.models import Block, Match
 from matching import Suggestion
 from matching.metrics import eligible
 from tests.quickmatch_helpers import (

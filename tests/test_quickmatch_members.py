@@ -18,7 +18,8 @@ from app.extensions import db
 from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
 from app.quickmatch.history import load_history
-from app.quickmatch.models import Block, DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
+from app.relations.models import Block, Match
 from matching import Profile
 from tests.quickmatch_helpers import add_members, population
 from verification.models import CaseState

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notifications.models import Notification
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from tests.safety_helpers import audit_actions, counts, make_match, members, write
 from tests.test_today_page import (
     sign_in,

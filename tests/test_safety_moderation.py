@@ -13,7 +13,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.lounge import operations as lounge
 from app.privacy.models import PersonalDataAccess
-from app.quickmatch.models import Match
+from app.relations.models import Match
 from app.safety import moderation
 from app.safety.models import Report, ReportState
 from tests.factories import PASSWORD

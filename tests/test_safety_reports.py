@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lounge import operations as lounge
-from app.quickmatch.models import Block, Match
+from app.relations.models import Block, Match
 from app.safety.models import Report, ReportReason, ReportSource, ReportState
 from tests.safety_helpers import audit_actions, counts, make_match, members, write
 from tests.test_today_page import (

@@ -9,8 +9,9 @@ from app.accounts.models import User
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MATCHED, DEMO_MEMBER, LIKES_WAITING
-from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
+from app.relations.models import Match
 from tests.test_today_page import sign_in
 
 

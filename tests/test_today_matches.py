@@ -14,7 +14,8 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.texts import show
 from app.quickmatch import reactions
-from app.quickmatch.models import Match, Reaction, ReactionKind
+from app.quickmatch.models import Reaction, ReactionKind
+from app.relations.models import Match
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import (
     counts,

@@ -13,7 +13,8 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
 from app.quickmatch.history import load_history
-from app.quickmatch.models import Match, MeetingAnswer, MeetingFeedback
+from app.quickmatch.models import MeetingAnswer, MeetingFeedback
+from app.relations.models import Match
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import sign_in
 

@@ -16,8 +16,9 @@ from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.notifications.models import Notification
 from app.quickmatch import service
-from app.quickmatch.models import Block, DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
+from app.relations.models import Block, Match
 from tests.factories import PASSWORD
 from tests.quickmatch_helpers import add_members, population
 

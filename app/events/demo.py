@@ -17,7 +17,7 @@ from app.events.models import Event, EventCategory, Pick, Signup, SignupState
 from app.events.operations import verified_gender
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MEMBER, is_synthetic_phone
-from app.quickmatch.models import Match
+from app.relations.models import Match
 from verification.models import Case, CaseState
 
 WANG, LI = "+8613800000002", "+8613800000003"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.events import bp
+from app.events.queries import seated_together
 from app.features import Feature
 
 feature = Feature(
@@ -10,4 +11,5 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.events.models",),
     tasks=("app.events.tasks",),
+    acquaintances=(seated_together,),
 )

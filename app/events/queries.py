@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app.events import attendance, operations
 from app.events.models import Event, EventCategory, EventState, Signup, SignupState
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,6 @@ class EventView:
 def upcoming(
     now: datetime, city: str | None = None, category: EventCategory | None = None
 ) -> list[Event]:
-    from app.extensions import db
-
     query = (
         select(Event)
         .where(Event.state == EventState.published, Event.starts_at > now)
@@ -46,8 +46,6 @@ def upcoming(
 
 def my_events(member_id: int, now: datetime) -> list[tuple[Event, SignupState]]:
     """The member's current sign-ups and the events they attended in the last week."""
-    from app.extensions import db
-
     since = now - timedelta(days=attendance.CHOICE_DAYS)
     rows = db.session.execute(
         select(Event, Signup)
@@ -92,3 +90,19 @@ def event_view(event: Event, member_id: int, now: datetime) -> EventView:
         and state is SignupState.confirmed
         and attendance.choice_open(event, now),
     )
+
+
+def seated_together(member_id: int, other_id: int) -> bool:
+    """Both had a confirmed seat at the same event (an acquaintance check)."""
+    mine, theirs = aliased(Signup), aliased(Signup)
+    same_event = (
+        select(mine.id)
+        .join(theirs, theirs.event_id == mine.event_id)
+        .where(
+            mine.member_id == member_id,
+            theirs.member_id == other_id,
+            mine.state == SignupState.confirmed,
+            theirs.state == SignupState.confirmed,
+        )
+    )
+    return db.session.scalar(same_event.limit(1)) is not None

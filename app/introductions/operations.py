@@ -18,9 +18,8 @@ from app.extensions import db
 from app.introductions.models import Answer, Introduction, IntroductionState
 from app.notifications.models import notify
 from app.profiles.models import MemberProfile
-from app.quickmatch.models import Match
-from app.quickmatch.reactions import NEW_MATCH, lock_pair
-from app.quickmatch.reactions import _new_match as new_match
+from app.relations.models import Match
+from app.relations.operations import lock_pair, new_match, tell_both
 
 SEARCH_LIMIT = 20
 
@@ -52,7 +51,7 @@ def introducible(user_id: int) -> bool:
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[int]:
     """Verified members whose nickname or city contains ``text`` (case-insensitive)."""
-    from app.safety.queries import hidden_members
+    from app.relations.queries import hidden_members
 
     pattern = f"%{text.strip()}%"
     query = (
@@ -72,7 +71,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[int]:
 
 def propose(matchmaker_id: int, one_id: int, other_id: int, note: str) -> Introduction:
     """Introduce two members to each other and notify both. Raises ``Refused``."""
-    from app.safety.queries import apart  # safety imports quick match's models
+    from app.relations.queries import apart
 
     if one_id == other_id:
         raise Refused("same_member", 400)
@@ -126,7 +125,7 @@ def answer(introduction_id: int, member_id: int, accepted: bool) -> Introduction
     A decline closes the introduction; the second acceptance makes the match (unless
     the two are kept apart by now, which closes it). The other member is told only
     about a match, never about a decline."""
-    from app.safety.queries import apart
+    from app.relations.queries import apart
 
     introduction = of_member(introduction_id, member_id)
     lock_pair(introduction.member_a_id, introduction.member_b_id)
@@ -160,5 +159,15 @@ def _make_match(introduction: Introduction) -> None:
     db.session.flush()
     introduction.match_id = match.id
     _close(introduction, IntroductionState.matched)
-    notify(a, NEW_MATCH, match_id=match.id, other_id=b)
-    notify(b, NEW_MATCH, match_id=match.id, other_id=a)
+    tell_both(match)
+
+
+def introduced(member_id: int, other_id: int) -> bool:
+    """A matchmaker introduced the two (an acquaintance check)."""
+    query = select(Introduction.id).where(
+        or_(
+            (Introduction.member_a_id == member_id) & (Introduction.member_b_id == other_id),
+            (Introduction.member_a_id == other_id) & (Introduction.member_b_id == member_id),
+        )
+    )
+    return db.session.scalar(query.limit(1)) is not None

@@ -15,7 +15,8 @@ from app.lounge import fraud
 from app.lounge.models import Message
 from app.profiles.models import MemberProfile
 from app.quickmatch.demo import DEMO_MATCHED, DEMO_MEMBER, is_synthetic_phone
-from app.quickmatch.models import DailySuggestion, Match
+from app.quickmatch.models import DailySuggestion
+from app.relations.models import Match
 
 ME, THEM = "me", "them"
 

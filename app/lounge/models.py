@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db_types import UTCDateTime, utcnow
+from app.db_types import BigId, UTCDateTime, utcnow
 from app.extensions import db
-from app.quickmatch.models import BigId
 
 
 class Message(db.Model):

@@ -19,8 +19,8 @@ from app.extensions import db
 from app.lounge import fraud
 from app.lounge.models import Message
 from app.notifications.models import Notification, notify
-from app.quickmatch.models import Match
-from app.safety.queries import apart, kept_apart
+from app.relations.models import Match
+from app.relations.queries import apart, kept_apart
 
 NEW_MESSAGE = "new_message"  # notification kinds
 MATCH_ENDED = "match_ended"

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.lounge import bp, operations
 from app.lounge.forms import MessageForm, ReadForm, UnmatchForm
 from app.profiles.public import public_cards
-from app.quickmatch.models import Match
+from app.relations.models import Match
 
 
 def _partner_card(match: Match):

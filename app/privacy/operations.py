@@ -83,7 +83,8 @@ def summary(user: User) -> dict[str, Any]:
     from app.lounge.models import Message
     from app.notifications.models import Notification
     from app.profiles.models import MemberPhoto, MemberProfile
-    from app.quickmatch.models import DailySuggestion, Match, Reaction
+    from app.quickmatch.models import DailySuggestion, Reaction
+    from app.relations.models import Match
     from app.safety.models import Appeal, Report
 
     cases = _cases(user.id)
@@ -233,7 +234,8 @@ def export(user: User) -> dict[str, Any]:
     from app.lounge.models import Message
     from app.notifications.models import Notification
     from app.profiles.models import MemberPhoto, MemberProfile
-    from app.quickmatch.models import DailySuggestion, Match, MeetingFeedback, Reaction
+    from app.quickmatch.models import DailySuggestion, MeetingFeedback, Reaction
+    from app.relations.models import Match
 
     protector = runtime.protector()
     cases = []
@@ -352,7 +354,8 @@ def delete_account(user: User) -> None:
     from app.lounge.models import Message
     from app.notifications.models import Notification
     from app.profiles.models import MemberPhoto, MemberProfile
-    from app.quickmatch.models import Block, DailySuggestion, MeetingFeedback, Reaction
+    from app.quickmatch.models import DailySuggestion, MeetingFeedback, Reaction
+    from app.relations.models import Block
 
     uid = user.id
     photos = list(db.session.scalars(select(MemberPhoto).where(MemberPhoto.user_id == uid)))

@@ -16,7 +16,7 @@ from app.profiles import bp, photos
 from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
 from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.public import public_card
-from app.safety.queries import apart
+from app.relations.queries import apart
 
 PHOTO_CACHE_SECONDS = 7 * 24 * 3600  # a token's bytes never change
 

@@ -19,8 +19,9 @@ from app.accounts.models import AccountState, Role, User
 from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.models import MemberProfile
-from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
+from app.relations.models import Match
 from matching import Profile
 from verification import operations, runtime
 from verification.departments import Applicant

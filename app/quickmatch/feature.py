@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.quickmatch import bp, settings
+from app.quickmatch.history import was_suggested
 
 feature = Feature(
     name="quickmatch",
@@ -11,4 +12,5 @@ feature = Feature(
     models=("app.quickmatch.models",),
     tasks=("app.quickmatch.tasks",),
     init_app=settings.init_app,
+    acquaintances=(was_suggested,),
 )

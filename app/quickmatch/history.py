@@ -11,14 +11,13 @@ from sqlalchemy import CompoundSelect, case, cast, literal, null, select, union_
 from app.db_types import UTCDateTime
 from app.extensions import db
 from app.quickmatch.models import (
-    Block,
     DailySuggestion,
-    Match,
     MeetingAnswer,
     MeetingFeedback,
     Reaction,
     ReactionKind,
 )
+from app.relations.models import Block, Match
 from matching import History
 
 # "Did you meet?": a meeting rated this well counts as a like of the other side, this
@@ -77,3 +76,11 @@ def answers() -> CompoundSelect:
         )
     )
     return union_all(reactions, meetings)
+
+
+def was_suggested(member_id: int, other_id: int) -> bool:
+    """``other_id`` was on the member's Today list, any day (an acquaintance check)."""
+    query = select(DailySuggestion.id).where(
+        DailySuggestion.viewer_id == member_id, DailySuggestion.candidate_id == other_id
+    )
+    return db.session.scalar(query.limit(1)) is not None

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import notify
-from app.quickmatch.models import Match, MeetingAnswer, MeetingFeedback
+from app.quickmatch.models import MeetingAnswer, MeetingFeedback
+from app.relations.models import Match
 
 DID_YOU_MEET = "did_you_meet"  # the notification's kind
 
@@ -53,7 +54,7 @@ def ask_due(now: datetime, after_days: int, min_messages: int) -> int:
     """Ask both sides of every due match (an unanswered row each, a notification each);
     returns how many matches were asked. Pairs kept apart since are skipped. Flushes;
     the task commits. A repeated run asks nobody twice (the rows mark who was asked)."""
-    from app.safety.queries import apart  # safety builds on quick match's models
+    from app.relations.queries import apart
 
     asked = 0
     for match in due_matches(now, after_days, min_messages):

@@ -1,7 +1,8 @@
-"""Quick match (每日速配): the day's suggestions, reactions, blocks and matches.
+"""Quick match (每日速配): the day's suggestions, reactions and "did you meet?" answers.
 
-These tables are the matcher's history: a pair shown within the repeat window, a
-blocked pair and a matched pair are never suggested again.
+With the blocks and matches of ``app.relations`` these tables are the matcher's history:
+a pair shown within the repeat window, a blocked pair and a matched pair are never
+suggested again.
 """
 
 from __future__ import annotations
@@ -12,22 +13,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
-    Integer,
     SmallInteger,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db_types import UTCDateTime, str_enum, utcnow
+from app.db_types import BigId, UTCDateTime, str_enum, utcnow
 from app.extensions import db
-
-# Suggestions grow by members x K every day: 64-bit keys (SQLite's rowid is 64-bit
-# already, and only INTEGER PRIMARY KEY is its rowid).
-BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class DailySuggestion(db.Model):
@@ -68,45 +63,6 @@ class Reaction(db.Model):
     kind: Mapped[ReactionKind] = mapped_column(str_enum(ReactionKind))
     day: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Block(db.Model):
-    """One member blocked another (拉黑): the two are kept apart for good, both ways."""
-
-    __tablename__ = "member_block"
-    __table_args__ = (
-        UniqueConstraint("blocker_id", "blocked_id"),
-        CheckConstraint("blocker_id <> blocked_id", name="not_self"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blocker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    blocked_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Match(db.Model):
-    """Two members who liked each other (配对成功), stored once with the lower id first."""
-
-    __tablename__ = "member_match"
-    __table_args__ = (
-        UniqueConstraint("user_a_id", "user_b_id"),
-        CheckConstraint("user_a_id < user_b_id", name="ordered_pair"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_a_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    user_b_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Unmatched (解除配对): when, and by which side; the conversation is closed for both.
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-    @classmethod
-    def between(cls, one_id: int, other_id: int) -> Match:
-        """The match of two members, their ids put in the stored order."""
-        low, high = sorted((one_id, other_id))
-        return cls(user_a_id=low, user_b_id=high)
 
 
 class MeetingAnswer(enum.StrEnum):

@@ -23,14 +23,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.locking import Namespace, advisory_lock
-from app.notifications.models import notify
-from app.quickmatch.models import DailySuggestion, Match, Reaction, ReactionKind
-
-NEW_MATCH = "new_match"  # the notification's kind
+from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
+from app.relations.models import Match
+from app.relations.operations import lock_pair, new_match, tell_both
+from app.relations.queries import apart
 
 
 class NotSuggested(Exception):
@@ -52,30 +50,15 @@ def react(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> M
     commits (which ends the pair's lock)."""
     if not is_suggested(viewer_id, candidate_id, day):
         raise NotSuggested(candidate_id)
-    from app.safety.queries import apart  # safety imports quick match's models
-
     if apart(viewer_id, candidate_id):
         raise NotSuggested(candidate_id)
     lock_pair(viewer_id, candidate_id)
     _store(viewer_id, candidate_id, kind, day)
     if kind is not ReactionKind.like or not _likes(candidate_id, viewer_id):
         return None
-    match = _new_match(viewer_id, candidate_id)
+    match = new_match(viewer_id, candidate_id)
     if match is not None:
-        notify(viewer_id, NEW_MATCH, match_id=match.id, other_id=candidate_id)
-        notify(candidate_id, NEW_MATCH, match_id=match.id, other_id=viewer_id)
-    return match
-
-
-def make_match(one_id: int, other_id: int) -> Match | None:
-    """Match two members outside Today (an event's mutual choice, an introduction): the
-    new match, both notified (``new_match``), or None when they are matched already.
-    Locks the pair first; flushes; the caller commits."""
-    lock_pair(one_id, other_id)
-    match = _new_match(one_id, other_id)
-    if match is not None:
-        notify(one_id, NEW_MATCH, match_id=match.id, other_id=other_id)
-        notify(other_id, NEW_MATCH, match_id=match.id, other_id=one_id)
+        tell_both(match)
     return match
 
 
@@ -87,12 +70,6 @@ def is_suggested(viewer_id: int, candidate_id: int, day: date) -> bool:
         DailySuggestion.candidate_id == candidate_id,
     )
     return db.session.scalar(query) is not None
-
-
-def lock_pair(one_id: int, other_id: int) -> None:
-    """Serialise the answers of two members to each other until the transaction ends
-    (the lock is the pair's, whichever of the two answers)."""
-    advisory_lock(Namespace.quickmatch_pair, *sorted((one_id, other_id)))
 
 
 def _store(viewer_id: int, candidate_id: int, kind: ReactionKind, day: date) -> None:
@@ -113,20 +90,3 @@ def _likes(from_id: int, to_id: int) -> bool:
         Reaction.from_id == from_id, Reaction.to_id == to_id, Reaction.kind == ReactionKind.like
     )
     return db.session.scalar(query) is not None
-
-
-def _new_match(one_id: int, other_id: int) -> Match | None:
-    """The pair's new match, or None when they are matched already."""
-    match = Match.between(one_id, other_id)
-    query = select(Match.id).where(
-        Match.user_a_id == match.user_a_id, Match.user_b_id == match.user_b_id
-    )
-    existing = db.session.scalar(query)
-    if existing is not None:
-        return None
-    try:
-        with db.session.begin_nested():
-            db.session.add(match)
-    except IntegrityError:  # made at this moment by something else (an event's mutual choice)
-        return None
-    return match

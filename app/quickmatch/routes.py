@@ -18,8 +18,9 @@ from app.auth import member_required
 from app.extensions import db
 from app.quickmatch import bp, meetings, reactions, service, today
 from app.quickmatch.forms import MeetingForm, ReactionForm
-from app.quickmatch.models import Match, ReactionKind
+from app.quickmatch.models import ReactionKind
 from app.quickmatch.settings import Settings
+from app.relations.models import Match
 
 KINDS = {"like": ReactionKind.like, "pass": ReactionKind.pass_}
 

@@ -68,7 +68,7 @@ def page(viewer_id: int, day: date, settings: Settings) -> Page:
         result.batch_ran = service.batch_ran(day)
         return result
     answered = _answered(viewer_id, day)
-    from app.safety.queries import kept_apart  # safety builds on quick match's models
+    from app.relations.queries import kept_apart
 
     hidden = kept_apart(viewer_id)
     open_ones = [s for s in suggestions if s.candidate_id not in answered | hidden]

@@ -19,7 +19,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.lounge.models import Message
 from app.quickmatch.demo import DEMO_MEMBER
-from app.quickmatch.models import Match
+from app.relations.models import Match
 from app.safety import moderation, operations
 from app.safety.models import Report, ReportReason, ReportSource
 

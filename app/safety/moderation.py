@@ -25,7 +25,7 @@ from app.links import public_url
 from app.locking import lock_row
 from app.lounge.operations import MATCH_ENDED, partner_of
 from app.notifications.models import notify
-from app.quickmatch.models import Match
+from app.relations.models import Match
 from app.safety.models import Appeal, AppealState, Report, ReportSource, ReportState
 
 # Notification kinds (worded in app/notifications/texts.py).

@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
 from app.accounts.models import AccountState, User
@@ -21,7 +20,8 @@ from app.audit.models import record as audit
 from app.extensions import db
 from app.locking import lock_rows
 from app.lounge.operations import conversation_snapshot
-from app.quickmatch.models import Block, DailySuggestion, Match
+from app.relations.models import Block, Match
+from app.relations.queries import has_blocked, knows
 from app.safety.models import Report, ReportReason, ReportSource, ReportState
 
 
@@ -33,62 +33,12 @@ class AlreadyReported(Exception):
     """The member's earlier report about this member is still open."""
 
 
-def knows(member_id: int, other_id: int) -> bool:
-    """Whether the member has met ``other_id`` here: on the member's Today list, in a
-    match, at the same event (both seated) or through a matchmaker's introduction."""
-    if member_id == other_id:
-        return False
-    suggested = select(DailySuggestion.id).where(
-        DailySuggestion.viewer_id == member_id, DailySuggestion.candidate_id == other_id
-    )
-    if db.session.scalar(suggested.limit(1)) is not None:
-        return True
-    low, high = sorted((member_id, other_id))
-    matched = select(Match.id).where(Match.user_a_id == low, Match.user_b_id == high)
-    if db.session.scalar(matched) is not None:
-        return True
-    return _met_offline(member_id, other_id)
-
-
-def _met_offline(member_id: int, other_id: int) -> bool:
-    """Both had a seat at the same event, or a matchmaker introduced them."""
-    from app.events.models import Signup, SignupState
-    from app.introductions.models import Introduction
-
-    mine, theirs = aliased(Signup), aliased(Signup)
-    seated = (SignupState.confirmed,)
-    same_event = (
-        select(mine.id)
-        .join(theirs, theirs.event_id == mine.event_id)
-        .where(
-            mine.member_id == member_id,
-            theirs.member_id == other_id,
-            mine.state.in_(seated),
-            theirs.state.in_(seated),
-        )
-    )
-    if db.session.scalar(same_event.limit(1)) is not None:
-        return True
-    introduced = select(Introduction.id).where(
-        or_(
-            (Introduction.member_a_id == member_id) & (Introduction.member_b_id == other_id),
-            (Introduction.member_a_id == other_id) & (Introduction.member_b_id == member_id),
-        )
-    )
-    return db.session.scalar(introduced.limit(1)) is not None
-
-
 def known_member(member_id: int, other_id: int) -> User:
     """The member ``other_id`` as ``member_id`` may see them, or ``NotFound``."""
     other = db.session.get(User, other_id)
     if other is None or other.state is AccountState.deleted or not knows(member_id, other_id):
         raise NotFound()
     return other
-
-
-def has_blocked(blocker_id: int, blocked_id: int) -> bool:
-    query = select(Block.id).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
-    return db.session.scalar(query) is not None
 
 
 def _end_open_match(one_id: int, other_id: int, by_id: int | None, now: datetime) -> None:

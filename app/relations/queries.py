@@ -1,18 +1,25 @@
-"""Who must not see or reach whom: the one rule every list of other members applies.
+"""Who must not see or reach whom, and who knows whom: the rules every list of other
+members applies.
 
 A member is kept apart from another when either blocked the other, and from everyone
 who is suspended or deleted the account or withdrew consent to matching (they are
 hidden from all members). Today's cards, likes, the matches list, conversations and
 message sending all ask here.
+
+Whether a member knows another (may block, report or see them) is answered by the
+features that bring members together: each declares its acquaintance check
+(``Feature.acquaintances``: on a Today list, matched, at the same event, introduced);
+this module asks them all and imports none.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from app import features
 from app.accounts.models import AccountState, User
 from app.extensions import db
-from app.quickmatch.models import Block
+from app.relations.models import Block, Match
 
 HIDDEN_STATES = (AccountState.suspended, AccountState.deleted)
 
@@ -54,3 +61,22 @@ def apart(a_id: int, b_id: int) -> bool:
         or_(User.state.in_(HIDDEN_STATES), User.consent_withdrawn_at.is_not(None)),
     )
     return db.session.scalar(hidden.limit(1)) is not None
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    query = select(Block.id).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+    return db.session.scalar(query) is not None
+
+
+def matched(member_id: int, other_id: int) -> bool:
+    """The two share a match, open or ended (an acquaintance check)."""
+    low, high = sorted((member_id, other_id))
+    query = select(Match.id).where(Match.user_a_id == low, Match.user_b_id == high)
+    return db.session.scalar(query) is not None
+
+
+def knows(member_id: int, other_id: int) -> bool:
+    """Whether the member has met ``other_id`` here, by any feature's account of it."""
+    if member_id == other_id:
+        return False
+    return any(check(member_id, other_id) for check in features.registry().acquaintances())

@@ -1,4 +1,4 @@
-"""app.safety.queries: blocks either way and hidden members keep two apart."""
+"""app.relations.queries: blocks either way and hidden members keep two apart."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from app.accounts.models import AccountState, User
 from app.extensions import db
-from app.quickmatch.models import Block
-from app.safety.queries import apart, kept_apart
+from app.relations.models import Block
+from app.relations.queries import apart, kept_apart
 from tests.factories import make_user
 
 

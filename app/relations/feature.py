@@ -1,0 +1,13 @@
+"""Relations between members: the blocks and matches tables, and "matched" as an
+acquaintance (see app/relations/queries.py)."""
+
+from __future__ import annotations
+
+from app.features import Feature
+from app.relations import queries
+
+feature = Feature(
+    name="relations",
+    models=("app.relations.models",),
+    acquaintances=(queries.matched,),
+)
