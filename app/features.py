@@ -13,12 +13,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from flask import Blueprint, Flask, current_app
-
-if TYPE_CHECKING:
-    from app.accounts.models import User
 
 EXTENSION = "queqiao.features"
 
@@ -55,15 +52,15 @@ class DataContributor(Protocol):
     personal data held by the feature and keeps what the law or the other member needs.
     """
 
-    def summary(self, user: User) -> Mapping[str, Any]:
+    def summary(self, user: Any) -> Mapping[str, Any]:
         """Counts (or masked values) shown on the My data page, by key."""
         ...
 
-    def export(self, user: User) -> Mapping[str, Any]:
+    def export(self, user: Any) -> Mapping[str, Any]:
         """The member's records in full, JSON-ready, by top-level key."""
         ...
 
-    def erase(self, user: User) -> None:
+    def erase(self, user: Any) -> None:
         """Delete (or anonymise) the member's personal data held by the feature."""
         ...
 

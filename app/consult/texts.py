@@ -4,18 +4,14 @@ rendered in the reader's language at display time (see app.notifications.texts).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import gettext as _
 
-if TYPE_CHECKING:
-    from app.notifications.texts import Shown
+from app.notifications.texts import Shown
 
 
 def _shown(text: str, link: str | None = None, link_text: str | None = None) -> Shown:
-    from app.notifications.texts import Shown  # the notifications import this module
-
     return Shown(text, link=link, link_text=link_text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.events import bp
 from app.events.queries import seated_together
+from app.events.texts import NOTIFICATIONS
 from app.features import Feature
 
 feature = Feature(
@@ -12,4 +13,5 @@ feature = Feature(
     models=("app.events.models",),
     tasks=("app.events.tasks",),
     acquaintances=(seated_together,),
+    notifications=NOTIFICATIONS,
 )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.lounge import bp
+from app.lounge.texts import NOTIFICATIONS
 
 feature = Feature(
     name="lounge",
     blueprints=(bp,),
     models=("app.lounge.models",),
+    notifications=NOTIFICATIONS,
 )

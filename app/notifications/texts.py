@@ -1,5 +1,5 @@
 """A notification's words, rendered from its ``kind`` and ``params`` in the reader's
-language at display time."""
+language at display time, by the feature that declared the kind."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import gettext as _
 
+from app import features
 from app.notifications.models import Notification
 from app.verify import messages
 
@@ -83,178 +84,20 @@ def _access_lost(params: dict) -> Shown:
     )
 
 
-def _other_nickname(params: dict) -> str:
-    from app.quickmatch.today import nickname  # quick match imports the notifications
-
-    other_id = params.get("other_id")
-    return nickname(other_id) if isinstance(other_id, int) else _("deleted user")
-
-
-def _new_match(params: dict) -> Shown:
-    from app.quickmatch.routes import conversation_url
-
-    match_id = params.get("match_id")
-    return Shown(
-        _("It's a match: you and %(name)s like each other.", name=_other_nickname(params)),
-        link=conversation_url(match_id) if isinstance(match_id, int) else None,
-        link_text=_("Say hello"),
-    )
-
-
-def _did_you_meet(params: dict) -> Shown:
-    match_id = params.get("match_id")
-    link = url_for("quickmatch.meeting", match_id=match_id) if isinstance(match_id, int) else None
-    return Shown(
-        _(
-            "You have been chatting with %(name)s for a while. Did you meet? Only you see "
-            "your answer.",
-            name=_other_nickname(params),
-        ),
-        link=link,
-        link_text=_("Tell us privately"),
-    )
-
-
-def _new_message(params: dict) -> Shown:
-    match_id = params.get("match_id")
-    link = url_for("lounge.conversation", match_id=match_id) if isinstance(match_id, int) else None
-    return Shown(
-        _("%(name)s sent you a message in the love lounge.", name=_other_nickname(params)),
-        link=link,
-        link_text=_("Read it"),
-    )
-
-
-def _match_ended(params: dict) -> Shown:
-    return Shown(
-        _("One of your matches has ended. The conversation is closed."),
-        link=url_for("lounge.index"),
-        link_text=_("Love lounge"),
-    )
-
-
-def _statement(params: dict) -> list[str]:
-    statement = params.get("statement")
-    return [_("Statement of reasons:") + " " + statement] if isinstance(statement, str) else []
-
-
-def _moderation_warned(params: dict) -> Shown:
-    report_id = params.get("report_id")
-    link = url_for("safety.appeal", report_id=report_id) if isinstance(report_id, int) else None
-    return Shown(
-        _(
-            "An administrator looked into a report about you and is giving you a warning. "
-            "You can appeal once if you think this is wrong."
-        ),
-        details=_statement(params),
-        link=link,
-        link_text=_("Appeal this decision"),
-    )
-
-
-def _moderation_suspended(params: dict) -> Shown:
-    return Shown(
-        _(
-            "Your account was suspended after a report. We sent you a text message with a "
-            "link to appeal."
-        ),
-        details=_statement(params),
-    )
-
-
-def _report_handled(params: dict) -> Shown:
-    return Shown(_("Thank you for your report: an administrator has handled it."))
-
-
-def _appeal_decided(params: dict) -> Shown:
-    if params.get("outcome") == "overturned":
-        text = _("Your appeal succeeded: the decision against you was reversed.")
-    else:
-        text = _("Your appeal was reviewed: the decision stands.")
-    return Shown(text, details=_statement(params))
-
-
-def _event_link(params: dict) -> str | None:
-    event_id = params.get("event_id")
-    return url_for("events.show", event_id=event_id) if isinstance(event_id, int) else None
-
-
-def _event_title(params: dict) -> str:
-    title = params.get("title")
-    return title if isinstance(title, str) else _("an event")
-
-
-def _event_seat_offered(params: dict) -> Shown:
-    return Shown(
-        _(
-            "A seat has become free at %(title)s and is offered to you. Please accept or "
-            "decline it in time, or it goes to the next in line.",
-            title=_event_title(params),
-        ),
-        link=_event_link(params),
-        link_text=_("Answer the offer"),
-    )
-
-
-def _event_offer_expired(params: dict) -> Shown:
-    return Shown(
-        _(
-            "The seat offered to you at %(title)s was not taken in time and went to the "
-            "next in line.",
-            title=_event_title(params),
-        ),
-        link=_event_link(params),
-        link_text=_("See the event"),
-    )
-
-
-def _event_changed(params: dict) -> Shown:
-    return Shown(
-        _("The time or place of %(title)s has changed.", title=_event_title(params)),
-        link=_event_link(params),
-        link_text=_("See the new details"),
-    )
-
-
-def _event_cancelled(params: dict) -> Shown:
-    return Shown(
-        _("%(title)s has been cancelled by the matchmaker.", title=_event_title(params)),
-        link=_event_link(params),
-        link_text=_("See the event"),
-    )
-
-
-def consult_kinds() -> dict:
-    """Consultations, the matchmaker role and introductions (app.consult.texts)."""
-    from app.consult.texts import KINDS as consult
-
-    return consult
-
-
+# The verification kinds, until they move to the verification feature.
 KINDS = {
     "verification.approved": _approved,
     "verification.rejected": _rejected,
     "verification.review": _review,
     "verification.access_lost": _access_lost,
     "verification.identity_used": _identity_used,
-    "new_match": _new_match,
-    "did_you_meet": _did_you_meet,
-    "new_message": _new_message,
-    "match_ended": _match_ended,
-    "moderation_warned": _moderation_warned,
-    "moderation_suspended": _moderation_suspended,
-    "report_handled": _report_handled,
-    "appeal_decided": _appeal_decided,
-    **consult_kinds(),
-    "event_seat_offered": _event_seat_offered,
-    "event_offer_expired": _event_offer_expired,
-    "event_changed": _event_changed,
-    "event_cancelled": _event_cancelled,
 }
 
 
 def show(notification: Notification) -> Shown:
-    render = KINDS.get(notification.kind)
+    """The notification in the reader's language, worded by the feature that declared
+    its kind (``Feature.notifications``); a generic line for an unknown kind."""
+    render = features.registry().notification_kinds().get(notification.kind)
     if render is None:
         return Shown(_("You have a new notification."))
     return render(dict(notification.params or {}))

@@ -149,3 +149,15 @@ def public_cards(user_ids: Iterable[int], day: date | None = None) -> dict[int, 
 def public_card(user_id: int, day: date | None = None) -> PublicCard | None:
     """One member's card (a ``deleted`` card when the member is gone)."""
     return public_cards([user_id], day).get(user_id)
+
+
+def nickname(user_id: int) -> str:
+    """The member's public nickname ("deleted user" when gone); never a real name."""
+    card = public_card(user_id)
+    return card.nickname if card is not None else _("deleted user")
+
+
+def other_nickname(params: dict) -> str:
+    """The public nickname of the notification's other member (never a real name)."""
+    other_id = params.get("other_id")
+    return nickname(other_id) if isinstance(other_id, int) else _("deleted user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.features import Feature
 from app.quickmatch import bp, settings
 from app.quickmatch.history import was_suggested
+from app.quickmatch.texts import NOTIFICATIONS
 
 feature = Feature(
     name="quickmatch",
@@ -13,4 +14,5 @@ feature = Feature(
     tasks=("app.quickmatch.tasks",),
     init_app=settings.init_app,
     acquaintances=(was_suggested,),
+    notifications=NOTIFICATIONS,
 )

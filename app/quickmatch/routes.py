@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import member_required
 from app.extensions import db
+from app.profiles.public import nickname
 from app.quickmatch import bp, meetings, reactions, service, today
 from app.quickmatch.forms import MeetingForm, ReactionForm
 from app.quickmatch.models import ReactionKind
@@ -98,14 +99,14 @@ def _react(candidate_id: int, kind: str) -> Answered:
 
 
 def _done(candidate_id: int, kind: ReactionKind, match: Match | None) -> tuple[str, str | None]:
-    nickname = today.nickname(candidate_id)
+    name = nickname(candidate_id)
     if match is not None:
-        return _("It's a match! You and %(name)s like each other.", name=nickname), (
+        return _("It's a match! You and %(name)s like each other.", name=name), (
             conversation_url(match.id)
         )
     if kind is ReactionKind.like:
-        return _("You liked %(name)s. If they like you too, it's a match.", name=nickname), None
-    return _("You passed on %(name)s.", name=nickname), None
+        return _("You liked %(name)s. If they like you too, it's a match.", name=name), None
+    return _("You passed on %(name)s.", name=name), None
 
 
 @bp.route("/meetings/<int:match_id>", methods=["GET", "POST"])
@@ -115,7 +116,7 @@ def meeting(match_id: int) -> Response | tuple[str, int]:
     if question is None:
         raise NotFound()
     match = db.session.get(Match, match_id)
-    other = today.nickname(meetings.other_side(match, current_user.id))
+    other = nickname(meetings.other_side(match, current_user.id))
     saved = {"met": question.met and question.met.value, "rating": str(question.rating or "")}
     form = MeetingForm(data=saved if request.method == "GET" else None)
     if request.method == "GET":

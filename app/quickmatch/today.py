@@ -120,14 +120,6 @@ def reason_text(reason: Mapping[str, Any] | str, language: str) -> str:
     return render(reason, language) if isinstance(reason, Mapping) else str(reason)
 
 
-def nickname(user_id: int) -> str:
-    """The member's public nickname ("deleted user" when gone); never a real name."""
-    from app.profiles.public import public_card
-
-    card = public_card(user_id)
-    return card.nickname if card is not None else _("deleted user")
-
-
 def already_message(kind: ReactionKind) -> str:
     if kind is ReactionKind.like:
         return _("You already liked this person today.")

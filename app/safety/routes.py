@@ -19,8 +19,7 @@ from app import limits
 from app.auth import member_required
 from app.db_types import utcnow
 from app.extensions import db
-from app.profiles.public import public_cards
-from app.quickmatch.today import nickname
+from app.profiles.public import nickname, public_cards
 from app.safety import admin, bp, moderation, operations  # noqa: F401 - admin adds routes
 from app.safety.forms import REASON_LABELS, AppealForm, ConfirmForm, ReportForm
 from app.safety.models import Report
