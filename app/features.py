@@ -48,21 +48,47 @@ class DataContributor(Protocol):
     """A feature's part of My data (我的数据), as pretix's data shredders: what it
     stores about a member, all of it for their download, and its erasure.
 
+    ``tables`` names every table the contributor answers for. Each table with a foreign
+    key to the account is claimed by one contributor (tests/test_privacy_contributors.py);
+    one whose rows stay after an erasure says why in its ``erase``.
+
     Each method flushes at most; the route commits. ``erase`` removes the member's
     personal data held by the feature and keeps what the law or the other member needs.
+    Contributors erase in the reverse of ``FEATURES`` order (``app.privacy.operations``).
     """
 
+    tables: tuple[str, ...]
+
     def summary(self, user: Any) -> Mapping[str, Any]:
-        """Counts (or masked values) shown on the My data page, by key."""
+        """What the My data page shows, by key: values (masked where they are
+        sensitive), and counts under ``"counts"`` (merged with the other features')."""
         ...
 
     def export(self, user: Any) -> Mapping[str, Any]:
-        """The member's records in full, JSON-ready, by top-level key."""
+        """The member's records in full, JSON-ready (see ``exported``), by top-level key."""
         ...
 
     def erase(self, user: Any) -> None:
         """Delete (or anonymise) the member's personal data held by the feature."""
         ...
+
+
+def json_ready(value: Any) -> Any:
+    """A column's value as JSON holds it: dates and times in ISO 8601, enums by value."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, str)):
+        return value.value
+    return value
+
+
+def exported(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A model row for the export: every column but ``skip``, JSON-ready."""
+    return {
+        column.key: json_ready(getattr(row, column.key))
+        for column in row.__table__.columns
+        if column.key not in skip
+    }
 
 
 # "Did these two members meet here?": a feature answers for its own facts.

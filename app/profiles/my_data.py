@@ -1,0 +1,41 @@
+"""Profiles' part of My data (我的数据): the profile with its preferences, and the photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.features import exported
+from app.profiles.models import MemberPhoto, MemberProfile
+from app.profiles.photos import remove_files
+
+
+class ProfileData:
+    tables = ("member_profile", "member_photo")
+
+    def summary(self, user: User) -> dict[str, Any]:
+        photos = select(func.count()).select_from(MemberPhoto).where(MemberPhoto.user_id == user.id)
+        return {
+            "profile": db.session.get(MemberProfile, user.id),
+            "counts": {"photos": db.session.scalar(photos) or 0},
+        }
+
+    def export(self, user: User) -> dict[str, Any]:
+        profile = db.session.get(MemberProfile, user.id)
+        photos = select(MemberPhoto).where(MemberPhoto.user_id == user.id).order_by(MemberPhoto.id)
+        return {
+            "profile": exported(profile) if profile is not None else None,
+            "photos": [exported(photo) for photo in db.session.scalars(photos)],
+        }
+
+    def erase(self, user: User) -> None:
+        """Remove the photo files, then the photo rows and the profile. The files go
+        first, while the rows still name them: should the transaction fail afterwards,
+        the photos are gone rather than left as files no row names any more."""
+        for photo in db.session.scalars(select(MemberPhoto).where(MemberPhoto.user_id == user.id)):
+            remove_files(photo)
+        db.session.execute(delete(MemberPhoto).where(MemberPhoto.user_id == user.id))
+        db.session.execute(delete(MemberProfile).where(MemberProfile.user_id == user.id))
