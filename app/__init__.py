@@ -45,6 +45,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)
     celery_init_app(app, registry)
+    app.context_processor(
+        lambda: {
+            "admin_sections": registry.admin_sections(),
+            "console_sections": registry.console_sections(),
+        }
+    )
     _register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -1,5 +1,5 @@
 """The matchmakers' console (红娘工作台): events, consultations, introductions and the
-love school, each added by its own package through ``register_section``.
+love school, each a section its own feature declares (``Feature.console_sections``).
 
 Matchmakers and administrators may enter; everyone else gets 403 (anonymous visitors
 are sent to sign in).

@@ -6,12 +6,11 @@ from flask import render_template
 
 from app.auth import matchmaker_required, may_use_console
 from app.console import bp
-from app.console.sections import SECTIONS
 
 
 @bp.app_context_processor
 def console_helpers() -> dict:
-    return {"console_sections": SECTIONS, "may_use_console": may_use_console}
+    return {"may_use_console": may_use_console}
 
 
 @bp.get("/")

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.consult import bp
 from app.consult.texts import KINDS
-from app.features import Feature
+from app.features import Feature, Section
 
 feature = Feature(
     name="consult",
     blueprints=(bp,),
+    admin_sections=(
+        Section(
+            "consult.people",
+            _l("People"),
+            order=30,
+            active=("consult.people", "consult.find_person", "consult.person"),
+        ),
+        Section("consult.matchmakers", _l("Matchmakers"), order=40),
+    ),
+    console_sections=(
+        Section("consult.console_list", _l("Consultations"), order=20, active=("consult.",)),
+    ),
     models=("app.consult.models",),
     notifications=KINDS,
 )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.events import bp
 from app.events.queries import seated_together
 from app.events.texts import NOTIFICATIONS
-from app.features import Feature
+from app.features import Feature, Section
 
 feature = Feature(
     name="events",
     blueprints=(bp,),
+    console_sections=(Section("events.console_list", _l("Events"), order=10, active=("events.",)),),
     models=("app.events.models",),
     tasks=("app.events.tasks",),
     acquaintances=(seated_together,),

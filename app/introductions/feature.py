@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from app.features import Feature
+from flask_babel import lazy_gettext as _l
+
+from app.features import Feature, Section
 from app.introductions import bp
 from app.introductions.operations import introduced
 
 feature = Feature(
     name="introductions",
     blueprints=(bp,),
+    console_sections=(
+        Section(
+            "introductions.console_list", _l("Introductions"), order=30, active=("introductions.",)
+        ),
+    ),
     models=("app.introductions.models",),
     acquaintances=(introduced,),
 )

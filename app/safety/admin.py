@@ -29,12 +29,6 @@ PER_PAGE = 20
 ACCESS_PURPOSE = "report review"
 
 
-@bp.app_context_processor
-def reports_waiting() -> dict:
-    """The console's navigation counts open reports and appeals (only when shown)."""
-    return {"reports_waiting": moderation.waiting_count}
-
-
 @bp.get("/admin/reports")
 @admin_required
 def queue() -> str | tuple[str, int]:

@@ -5,12 +5,7 @@ One blueprint: members read under ``/school``, matchmakers write under
 """
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
-
-from app.console.sections import register_section
 
 bp = Blueprint("school", __name__, template_folder="templates")
-
-register_section("school.console_courses", _l("Love school"), "school", 40)
 
 from app.school import console, routes  # noqa: E402, F401

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from app.features import Feature
+from flask_babel import lazy_gettext as _l
+
+from app.features import Feature, Section
 from app.school import bp
 
 feature = Feature(
     name="school",
     blueprints=(bp,),
+    console_sections=(
+        Section("school.console_courses", _l("Love school"), order=40, active=("school.",)),
+    ),
     models=("app.school.models",),
 )
