@@ -55,6 +55,10 @@ class DataContributor(Protocol):
     Each method flushes at most; the route commits. ``erase`` removes the member's
     personal data held by the feature and keeps what the law or the other member needs.
     Contributors erase in the reverse of ``FEATURES`` order (``app.privacy.operations``).
+
+    A contributor may also answer ``names(user_ids) -> {user_id: name}``: how the
+    feature names those accounts to a member (profiles: by nickname; the access log
+    names the staff who opened the member's data with it).
     """
 
     tables: tuple[str, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.accounts import bp, sms
+from app.accounts.my_data import AccountData
 from app.features import Feature
 
 feature = Feature(
@@ -11,4 +12,5 @@ feature = Feature(
     models=("app.accounts.models",),
     tasks=("app.accounts.tasks",),
     init_app=sms.init_app,
+    my_data=AccountData(),
 )

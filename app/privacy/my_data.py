@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, select
 
+from app import features
 from app.accounts.models import Role, User
 from app.extensions import db
 from app.privacy.models import PersonalDataAccess
 
 
+def viewer_names(user_ids: Collection[int]) -> dict[int, str]:
+    """How the features name these accounts to a member: the contributors that answer
+    ``names`` (profiles: a nickname), the later in ``FEATURES`` winning."""
+    names: dict[int, str] = {}
+    for _feature, contributor in features.registry().contributors():
+        naming = getattr(contributor, "names", None)
+        if naming is not None and user_ids:
+            names.update(naming(user_ids))
+    return names
+
+
 def access_log(user_id: int) -> list[dict[str, Any]]:
     """Who opened this member's personal data, newest first (only this member's)."""
-    from app.profiles.models import MemberProfile  # the viewer's nickname, when they have one
-
     rows = db.session.execute(
-        select(PersonalDataAccess, User.role, MemberProfile.nickname)
+        select(PersonalDataAccess, User.role)
         .join(User, User.id == PersonalDataAccess.viewer_id)
-        .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
         .where(PersonalDataAccess.subject_id == user_id)
         .order_by(PersonalDataAccess.at.desc(), PersonalDataAccess.id.desc())
     ).all()
+    names = viewer_names({entry.viewer_id for entry, _role in rows})
     return [
         {
             "at": entry.at,
             "role": role.value if isinstance(role, Role) else str(role),
-            "viewer": nickname or f"#{entry.viewer_id}",
+            "viewer": names.get(entry.viewer_id) or f"#{entry.viewer_id}",
             "purpose": entry.purpose,
         }
-        for entry, role, nickname in rows
+        for entry, role in rows
     ]
 
 

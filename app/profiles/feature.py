@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.profiles import bp
+from app.profiles.my_data import ProfileData
 
 feature = Feature(
     name="profiles",
     blueprints=(bp,),
     models=("app.profiles.models",),
+    my_data=ProfileData(),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -30,6 +31,13 @@ class ProfileData:
             "profile": exported(profile) if profile is not None else None,
             "photos": [exported(photo) for photo in db.session.scalars(photos)],
         }
+
+    def names(self, user_ids: Collection[int]) -> dict[int, str]:
+        """The nicknames of these accounts, for those with a profile (the access log
+        names the staff who opened a member's data)."""
+        query = select(MemberProfile.user_id, MemberProfile.nickname)
+        rows = db.session.execute(query.where(MemberProfile.user_id.in_(user_ids)))
+        return {user_id: nickname for user_id, nickname in rows}
 
     def erase(self, user: User) -> None:
         """Remove the photo files, then the photo rows and the profile. The files go
