@@ -15,7 +15,7 @@ from sqlalchemy import delete
 
 from app.extensions import db
 from app.quickmatch import tasks
-from app.quickmatch.models import DailySuggestion
+from app.quickmatch.models import DailyList, DailySuggestion
 from tests.quickmatch_helpers import add_members, population, same_rows, suggestion_rows
 from tests.worker import WorkerProcess, worker_environment
 
@@ -51,6 +51,7 @@ def expected(app_factory) -> list[tuple]:
     rows = suggestion_rows(local)
     with local.app_context():
         db.session.execute(delete(DailySuggestion))
+        db.session.execute(delete(DailyList))
         db.session.commit()
     assert rows
     return rows

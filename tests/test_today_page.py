@@ -1,6 +1,7 @@
 """Today (每日速配) over HTTP: the day's cards with the compatibility figure and the
-reasons, like and pass with one tap, see you tomorrow, the bad inputs, and the list
-computed on demand for a member who joined after the day's batch."""
+reasons, like and pass with one tap, see you tomorrow, the bad inputs, and the page
+before the day's batch. The first list of a member ready after the batch:
+``test_today_first_list.py``."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from sqlalchemy import func, select
 from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.notifications.models import Notification
-from app.quickmatch import service
-from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
+from app.quickmatch.models import DailyList, DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
 from app.relations.models import Block, Match
 from tests.factories import PASSWORD
@@ -35,9 +35,11 @@ def today_of(app: Flask) -> date:
 
 
 def suggest(app: Flask, viewer: int, candidates: list[int], day: date | None = None) -> None:
-    """Put ``candidates`` on the viewer's list for the day, ranked in order."""
+    """Write the viewer's list for the day as the batch does: ``candidates`` ranked in
+    order, and the list's ``DailyList`` row."""
     day = day or today_of(app)
     with app.app_context():
+        db.session.add(DailyList(day=day, member_id=viewer, size=len(candidates)))
         for rank, candidate in enumerate(candidates, start=1):
             db.session.add(
                 DailySuggestion(
@@ -263,43 +265,7 @@ def test_a_suspended_candidate_is_hidden_and_cannot_be_liked(app, client, people
     assert counts(app) == (0, 0, 0)
 
 
-# -- the list on demand ----------------------------------------------------------------------
-
-
-def test_a_member_who_joined_after_the_batch_gets_a_list_on_opening_the_page(app, client, people):
-    suggest(app, people[1], people[2:4])  # the day's batch ran for the others
-    [newcomer] = add_members(app, population(40, seed=3)[:1])
-    sign_in(app, client, newcomer)
-    page = client.get("/today/").get_data(as_text=True)
-    with app.app_context():
-        listed = db.session.scalars(
-            select(DailySuggestion.candidate_id).where(DailySuggestion.viewer_id == newcomer)
-        ).all()
-    assert 0 < len(listed) <= app.config["QUICKMATCH_K"]
-    assert page.count('data-testid="today-card"') == len(listed)
-    assert "%" in page
-    # Opening the page again computes nothing new.
-    client.get("/today/")
-    with app.app_context():
-        again = db.session.scalar(select(func.count()).where(DailySuggestion.viewer_id == newcomer))
-    assert again == len(listed)
-
-
-def test_suggest_now_is_idempotent_and_respects_the_days_lists(app, people):
-    suggest(app, people[1], people[2:4])
-    day = today_of(app)
-    settings = Settings.from_config(app.config)
-    with app.app_context():
-        assert service.suggest_now(people[1], day, settings) == 0  # has a list already
-        first = service.suggest_now(people[0], day, settings)
-        db.session.commit()
-        assert first > 0
-        assert service.suggest_now(people[0], day, settings) == 0
-        db.session.commit()
-        assert (
-            db.session.scalar(select(func.count()).where(DailySuggestion.viewer_id == people[0]))
-            == first
-        )
+# -- before the day's batch -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.models import PURPOSE_MAX, PersonalDataAccess
+from app.signals import member_ready_for_matching
 from verification import runtime
 from verification.models import Case, Check, VerifiedFact
 
@@ -333,12 +334,14 @@ def withdraw_consent(user: User) -> bool:
 
 
 def give_consent(user: User) -> bool:
-    """Consent again after a withdrawal: back in quick match from the next batch."""
+    """Consent again after a withdrawal: back in quick match (``member_ready_for_matching``:
+    today's list even when today's batch ran already)."""
     if user.consent_withdrawn_at is None:
         return False
     user.consent_withdrawn_at = None
     audit("consent.given", "user", user.id, actor_id=user.id)
     db.session.flush()
+    member_ready_for_matching.send(member_id=user.id)
     return True
 
 

@@ -17,6 +17,7 @@ from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesFo
 from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.public import public_card
 from app.relations.queries import apart
+from app.signals import member_ready_for_matching
 
 PHOTO_CACHE_SECONDS = 7 * 24 * 3600  # a token's bytes never change
 
@@ -35,7 +36,8 @@ def edit() -> str | Response | tuple[str, int]:
     profile = db.session.get(MemberProfile, current_user.id)
     form = ProfileForm(obj=profile)
     if form.validate_on_submit():
-        if profile is None:
+        first = profile is None
+        if first:
             profile = MemberProfile(user_id=current_user.id, answers={}, answer_importance={})
             profile.cities = []
             db.session.add(profile)
@@ -45,6 +47,8 @@ def edit() -> str | Response | tuple[str, int]:
         profile.occupation = form.occupation.data or None
         profile.tags = list(dict.fromkeys(form.tags.data or []))
         profile.bio = form.bio.data or ""
+        if first:  # a verified member's first profile: quick match may list them today
+            member_ready_for_matching.send(member_id=current_user.id)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("profiles.index"))

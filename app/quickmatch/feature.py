@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from app.features import Feature
-from app.quickmatch import bp, settings
+from app.quickmatch import bp, settings, tasks
 from app.quickmatch.history import was_suggested
 from app.quickmatch.texts import NOTIFICATIONS
+from app.signals import member_ready_for_matching
+
+
+def init_app(app: Flask) -> None:
+    """Check the settings; list members who become ready after the day's batch."""
+    settings.init_app(app)
+    member_ready_for_matching.connect(tasks.list_newcomer)  # once, however many apps
+
 
 feature = Feature(
     name="quickmatch",
     blueprints=(bp,),
     models=("app.quickmatch.models",),
     tasks=("app.quickmatch.tasks",),
-    init_app=settings.init_app,
+    init_app=init_app,
     acquaintances=(was_suggested,),
     notifications=NOTIFICATIONS,
 )

@@ -43,6 +43,26 @@ class DailySuggestion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class DailyList(db.Model):
+    """That one member's list for one day is written (今日名单), and how long it is.
+
+    One row for every member a run lists, an empty list included: a member nobody fits
+    today has a row of size 0, so neither the page nor a re-run computes it again.
+    """
+
+    __tablename__ = "daily_list"
+    __table_args__ = (
+        UniqueConstraint("day", "member_id"),
+        CheckConstraint("size >= 0", name="size_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date]
+    member_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    size: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ReactionKind(enum.StrEnum):
     like = "like"  # 喜欢
     pass_ = "pass"  # noqa: S105 - 跳过, not a password

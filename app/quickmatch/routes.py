@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from app.auth import member_required
 from app.extensions import db
 from app.profiles.public import nickname
-from app.quickmatch import bp, meetings, reactions, service, today
+from app.quickmatch import bp, meetings, reactions, today
 from app.quickmatch.forms import MeetingForm, ReactionForm
 from app.quickmatch.models import ReactionKind
 from app.quickmatch.settings import Settings
@@ -42,14 +42,10 @@ def _render(page: today.Page, status: int = 200, problem: str | None = None) -> 
 @bp.get("/")
 @member_required
 def index() -> tuple[str, int]:
+    """Reads only: a member ready after the day's batch gets their list from the task
+    ``quickmatch.prepare_list`` (see ``tasks.list_newcomer``), never from this view."""
     settings = _settings()
-    day = settings.today()
-    page = today.page(current_user.id, day, settings)
-    if page.prepare_now:
-        service.suggest_now(current_user.id, day, settings)
-        db.session.commit()
-        page = today.page(current_user.id, day, settings)
-    return _render(page)
+    return _render(today.page(current_user.id, settings.today(), settings))
 
 
 def _wants_json() -> bool:

@@ -1,12 +1,17 @@
 """The quick-match batch (每日速配): verified members and their history in, the day's
 suggestions out. Operations flush; the task or command that calls them commits.
 
-A day's lists are written once. A re-run for the same day keeps every list already
-written (its member may have reacted to it) and only fills members who have none yet:
-running the batch twice, after a crash, or while another run is going never duplicates
-or changes a list. The write re-reads who has a list under a lock taken for the day
-(a PostgreSQL advisory lock; SQLite's write lock), and the unique constraint on
-(day, viewer, candidate) backs it.
+A day's lists are written once. Every member a run lists gets a ``DailyList`` row,
+an empty list included (nobody eligible today), beside the list's suggestions. A re-run
+for the same day keeps every list already written (its member may have reacted to it)
+and only fills members who have none yet: running the batch twice, after a crash, or
+while another run is going never duplicates or changes a list. The write re-reads who
+has a list under a lock taken for the day (a PostgreSQL advisory lock; SQLite's write
+lock), and the unique constraints on (day, member) and (day, viewer, candidate) back it.
+
+A member who becomes ready for matching after the day's batch (verified with a profile,
+or consenting again) gets their list from ``prepare_list``, run by the task
+``quickmatch.prepare_list`` queued once the change commits (``wants_list`` decides).
 
 The phases, each reported to ``progress``: load members and history, fit the matcher,
 find candidates for each shard of viewers (the expensive part), assign the lists under
@@ -32,7 +37,7 @@ from app.extensions import db
 from app.locking import Namespace, advisory_lock
 from app.profiles.loader import load_profiles, verified_members
 from app.quickmatch.history import load_history
-from app.quickmatch.models import DailySuggestion
+from app.quickmatch.models import DailyList, DailySuggestion
 from app.quickmatch.settings import Settings
 from matching import Suggestion
 from matching.engine import Matcher, MatcherConfig
@@ -187,9 +192,14 @@ def unpack(text: str, dtype: str) -> np.ndarray:
 
 
 def viewers_with_lists(day: date) -> set[int]:
-    """Members whose list for ``day`` is already written."""
-    query = select(DailySuggestion.viewer_id).where(DailySuggestion.day == day).distinct()
-    return set(db.session.scalars(query))
+    """Members whose list for ``day`` is already written (an empty one too)."""
+    return set(db.session.scalars(select(DailyList.member_id).where(DailyList.day == day)))
+
+
+def list_size(member_id: int, day: date) -> int | None:
+    """How long the member's list for ``day`` is; ``None`` when none is written."""
+    query = select(DailyList.size).where(DailyList.day == day, DailyList.member_id == member_id)
+    return db.session.scalar(query)
 
 
 def shown_today(day: date) -> dict[int, int]:
@@ -215,62 +225,92 @@ def store(day: date, lists: Lists, summary: Summary) -> Summary:
     Under the day's lock, re-reads who has a list and who is still a verified member
     (the matcher worked on a snapshot: someone may have been suspended since), so
     concurrent runs never write two lists for one member, and nobody unverified gets or
-    appears in a list. Writes in the session's transaction; the caller commits.
+    appears in a list. Every member written gets a ``DailyList`` row with the list's
+    length, 0 when nobody was left for them. Writes in the session's transaction; the
+    caller commits.
     """
     lock_day(day)
     already = viewers_with_lists(day)
     verified = set(db.session.scalars(verified_members()))
-    rows = _rows(day, lists, already, verified, summary)
+    kept = _kept(lists, already, verified, summary)
+    now = utcnow()
+    sizes = [(day, member_id, len(listed), now) for member_id, listed in kept.items()]
+    suggestions = _rows(day, kept, now)
     if db.session.get_bind().dialect.name == "postgresql":
-        summary.suggestions += _copy(rows)
+        _copy("daily_list", LIST_COLUMNS, sizes)
+        summary.suggestions += _copy("daily_suggestion", COLUMNS, _dumped(suggestions))
     else:
-        while chunk := list(islice(rows, INSERT_CHUNK)):
-            db.session.execute(insert(DailySuggestion.__table__), [_values(row) for row in chunk])
-            summary.suggestions += len(chunk)
+        _insert(DailyList, LIST_COLUMNS, iter(sizes))
+        summary.suggestions += _insert(DailySuggestion, COLUMNS, _with_reasons(suggestions))
     return summary
 
 
+LIST_COLUMNS = ("day", "member_id", "size", "created_at")
 COLUMNS = ("day", "viewer_id", "candidate_id", "rank", "score", "reasons", "created_at")
 Row = tuple[date, int, int, int, float, Suggestion, datetime]  # COLUMNS; reasons from it
 
 
-def _values(row: Row) -> dict[str, Any]:
-    values = dict(zip(COLUMNS, row, strict=True))
-    values["reasons"] = reasons_of(row[5])
-    return values
-
-
-def _copy(rows: Iterator[Row]) -> int:
-    """PostgreSQL: stream the rows with COPY, many times faster than executemany (an
-    INSERT per row). The same reasons recur a lot: each set is serialised once."""
-    statement = f"COPY daily_suggestion ({', '.join(COLUMNS)}) FROM STDIN"
-    dumped: dict[tuple, str] = {}
-    count = 0
-    # The session's own connection: the rows join its transaction (and its day lock).
-    with db.session.connection().connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for *values, suggestion, created_at in rows:
-            key = (suggestion.reason_codes, suggestion.reasons)
-            if key not in dumped:
-                dumped[key] = json.dumps(reasons_of(suggestion))
-            copy.write_row((*values, dumped[key], created_at))
-            count += 1
-    return count
-
-
-def _rows(
-    day: date, lists: Lists, already: set[int], verified: set[int], summary: Summary
-) -> Iterator[Row]:
-    """The rows to write, in ``COLUMNS`` order; counts the lists in ``summary``."""
-    now = utcnow()
+def _kept(
+    lists: Lists, already: set[int], verified: set[int], summary: Summary
+) -> dict[int, list[Suggestion]]:
+    """The lists to write, by viewer in id order: members still verified and without a
+    list for the day, each with its verified candidates only. Counts them in ``summary``."""
+    kept = {}
     for viewer_id in sorted(lists):
         if viewer_id in already or viewer_id not in verified:
             continue
-        kept = [s for s in lists[viewer_id] if s.candidate_id in verified]
-        summary.sizes[len(kept)] += 1
-        summary.filled += bool(kept)
-        for rank, suggestion in enumerate(kept, start=1):
+        listed = [s for s in lists[viewer_id] if s.candidate_id in verified]
+        summary.sizes[len(listed)] += 1
+        summary.filled += bool(listed)
+        kept[viewer_id] = listed
+    return kept
+
+
+def _rows(day: date, kept: Mapping[int, list[Suggestion]], now: datetime) -> Iterator[Row]:
+    """The suggestions to write, in ``COLUMNS`` order."""
+    for viewer_id, listed in kept.items():
+        for rank, suggestion in enumerate(listed, start=1):
             score = float(suggestion.score)
             yield (day, viewer_id, suggestion.candidate_id, rank, score, suggestion, now)
+
+
+def _with_reasons(rows: Iterator[Row]) -> Iterator[tuple]:
+    for *values, suggestion, created_at in rows:
+        yield (*values, reasons_of(suggestion), created_at)
+
+
+def _dumped(rows: Iterator[Row]) -> Iterator[tuple]:
+    """The rows with their reasons as JSON text, for COPY. The same reasons recur a
+    lot: each set is serialised once."""
+    dumped: dict[tuple, str] = {}
+    for *values, suggestion, created_at in rows:
+        key = (suggestion.reason_codes, suggestion.reasons)
+        if key not in dumped:
+            dumped[key] = json.dumps(reasons_of(suggestion))
+        yield (*values, dumped[key], created_at)
+
+
+def _insert(model: type[db.Model], columns: Sequence[str], rows: Iterator[tuple]) -> int:
+    """INSERT the rows, ``INSERT_CHUNK`` a statement; returns how many."""
+    count = 0
+    while chunk := list(islice(rows, INSERT_CHUNK)):
+        values = [dict(zip(columns, row, strict=True)) for row in chunk]
+        db.session.execute(insert(model.__table__), values)
+        count += len(chunk)
+    return count
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """PostgreSQL: stream the rows with COPY, many times faster than executemany (an
+    INSERT per row); returns how many."""
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    count = 0
+    # The session's own connection: the rows join its transaction (and its day lock).
+    with db.session.connection().connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def reasons_of(suggestion: Suggestion) -> list[Any]:
@@ -281,34 +321,60 @@ def reasons_of(suggestion: Suggestion) -> list[Any]:
     return [code.as_dict() for code in codes] if codes else list(suggestion.reasons)
 
 
-# -- on demand: a member who joined after the day's batch ----------------------------------
+# -- one member who became ready after the day's batch ------------------------------------
 
 
 def batch_ran(day: date) -> bool:
     """Whether the batch (or anything) has written lists for ``day``."""
-    query = select(DailySuggestion.id).where(DailySuggestion.day == day).limit(1)
-    return db.session.scalar(query) is not None
+    return db.session.scalar(select(DailyList.id).where(DailyList.day == day).limit(1)) is not None
 
 
-def suggest_now(member_id: int, day: date, settings: Settings) -> int:
-    """Suggestions for one member who has no list for ``day`` (joined after the batch),
-    computed now: the matcher fitted on the current members and history, candidates for
-    this viewer only, assigned under the day's exposure cap counting the lists already
-    written, stored under the day's lock. Idempotent (a member with a list, or one the
-    batch fills meanwhile, gets nothing new). Returns the suggestions written. Flushes.
+def wants_list(member_id: int, day: date) -> bool:
+    """Whether to prepare a list for ``day`` now for a member who just became ready for
+    matching: the day's batch ran (else it lists them), they have no list yet, and they
+    are a verified member with a profile. Reads only."""
+    if not batch_ran(day) or list_size(member_id, day) is not None:
+        return False
+    return ready_for_matching(member_id)
 
-    Synchronous, for a page view: at the demo's 150 members the fit takes well under a
-    second; the whole-population fit grows linearly (about 18 s at 100,000 members, see
-    ``tasks``), past which this belongs in a task.
+
+def ready_for_matching(member_id: int) -> bool:
+    """Whether the batch would list the member: a verified member with a profile."""
+    return bool(load_profiles([member_id]))
+
+
+def prepare_list(member_id: int, day: date, settings: Settings) -> Summary:
+    """The list for ``day`` of one member who has none (ready after the batch): the
+    matcher fitted on the current members and history, candidates for this viewer
+    only, assigned under the day's exposure cap counting the lists already written,
+    stored under the day's lock (an empty list too). Idempotent: a member with a list,
+    or one the batch fills meanwhile, gets nothing new. Flushes; the task commits.
+
+    Fits the whole population (about 18 s at 100,000 members, see ``tasks``): run by
+    the task ``quickmatch.prepare_list``, never in a request.
     """
-    if member_id in viewers_with_lists(day):
-        return 0
+    summary = Summary(day=day)
+    if list_size(member_id, day) is not None:
+        return summary
     profiles = load_profiles()
     if member_id not in {profile.id for profile in profiles}:
-        return 0  # not a verified member with a profile: nothing to match on
+        return summary  # not a verified member with a profile: nothing to match on
     matcher = Matcher(MatcherConfig(repeat_window_days=settings.repeat_window_days))
     matcher.fit(profiles, load_history(day, settings.repeat_window_days))
     lists = candidates_of(matcher, day, [member_id], settings)
     assigned = matcher.assign(lists, settings.k, shown_today(day))
-    summary = store(day, {member_id: assigned.get(member_id, [])}, Summary(day=day))
-    return summary.suggestions
+    return store(day, {member_id: assigned.get(member_id, [])}, summary)
+
+
+def summary_lines(summary: Any) -> list[str]:
+    """How many members got how many suggestions, for people."""
+    lines = [f"{summary.members} verified members with a profile."]
+    if summary.already:
+        lines.append(f"{summary.already} already had a list for the day, kept as it was.")
+    for size, members in sorted(summary.sizes.items(), reverse=True):
+        if size:
+            lines.append(f"{members} got {size} suggestion{'s' if size > 1 else ''}.")
+    if summary.sizes[0]:
+        lines.append(f"{summary.sizes[0]} got none (nobody eligible for them today).")
+    lines.append(f"{summary.suggestions} suggestions written.")
+    return lines

@@ -1,6 +1,7 @@
 """What the Today page shows a member: the open suggestions of the day as public cards
 with the compatibility figure and the "why you two" reasons in the reader's language,
-or why there is nothing to show (no profile yet, the batch still running, all answered).
+or why there is nothing to show (no profile yet, the batch still running, the first
+list being prepared, nobody new today, all answered).
 
 Reads only. Members kept apart from the viewer (blocked either way, suspended,
 deleted) are left out, and so is every suggestion the viewer already answered that day.
@@ -42,6 +43,8 @@ class Page:
     listed: int  # suggestions on the member's list for the day
     cards: list[Shown] = field(default_factory=list)
     batch_ran: bool = True
+    written: bool = True  # the member's list for the day is written (an empty one too)
+    ready: bool = True  # a verified member with a profile: what the batch lists
     next_batch: datetime | None = None
 
     @property
@@ -50,9 +53,10 @@ class Page:
         return self.next_batch is not None and self.next_batch.date() == self.day
 
     @property
-    def prepare_now(self) -> bool:
-        """A member with a profile who joined after the day's batch: suggest on demand."""
-        return self.has_profile and self.listed == 0 and self.batch_ran
+    def preparing(self) -> bool:
+        """Ready after the day's batch ran: the task ``quickmatch.prepare_list`` is
+        writing the member's first list (in eager mode it is there at the next view)."""
+        return self.has_profile and self.batch_ran and not self.written and self.ready
 
     @property
     def all_answered(self) -> bool:
@@ -65,7 +69,10 @@ def page(viewer_id: int, day: date, settings: Settings) -> Page:
     suggestions = _listed(viewer_id, day)
     result = Page(day, has_profile, len(suggestions), next_batch=settings.next_batch())
     if not suggestions:
-        result.batch_ran = service.batch_ran(day)
+        result.written = service.list_size(viewer_id, day) is not None
+        result.batch_ran = result.written or service.batch_ran(day)
+        if has_profile and result.batch_ran and not result.written:
+            result.ready = service.ready_for_matching(viewer_id)
         return result
     answered = _answered(viewer_id, day)
     from app.relations.queries import kept_apart
