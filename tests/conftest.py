@@ -1,25 +1,40 @@
 """Fixtures: one database per test worker (SQLite or PostgreSQL, chosen by
-``TEST_DATABASE_URL``), built by the real migrations; an app, a client and a CLI
-runner per test; every table emptied after each test. Password hashing uses the cheapest
-Argon2 parameters. The demo is seeded once per worker into a template that each demo
-test copies (``demo_app_factory``)."""
+``TEST_DATABASE_URL``), built by the real migrations, and one app per worker.
+
+Each ordinary test runs on that app inside a transaction rolled back afterwards
+(``rolled_back``): ``db.session`` joins the test's connection and every commit of the
+code under test releases a savepoint instead of committing. What the app keeps between
+requests (its config, the limiter's counts, the SMS outbox, caches in
+``app.extensions``) is reset after each test.
+
+Tests that need really committed data get apps of their own on the same database,
+emptied afterwards (``app_factory``): the ones that build an app with settings read at
+start-up, and the ones marked ``commits`` (threads or several connections), ``worker``
+(a real Celery worker) or ``browser`` (a live server). Password hashing uses the
+cheapest Argon2 parameters. The demo is seeded once per worker into a template that each
+demo test copies (``demo_app_factory``)."""
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from click.testing import Result
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy.engine import make_url
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
 from app.config import normalise_database_url
@@ -248,9 +263,153 @@ def demo_app(demo_app_factory) -> Flask:
     return demo_app_factory()
 
 
+class JoinedSession(FlaskSession):
+    """A session on the test's connection, whatever table it queries: Flask-SQLAlchemy's
+    own session picks the app's engine, which would open a connection of its own."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+def _savepoints_on_pysqlite(engine: Engine) -> None:
+    """pysqlite begins transactions itself, late, and mishandles SAVEPOINT; let
+    SQLAlchemy emit BEGIN instead (the SQLite dialect's documented workaround)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, connection_record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # no pooled connection made before the hooks
+
+
+@dataclass
+class WorkerApp:
+    """The app of this test worker and what a test must find as it was built."""
+
+    app: Flask
+    config: dict
+    extensions: dict
+    limiter_state: dict
+    main_thread: int
+
+    def make_current(self) -> None:
+        """Make this app the one process-wide extensions serve again: every app built
+        since (by ``app_factory``) took over Celery's current app and the limiter."""
+        celery_app = self.app.extensions["celery"]
+        celery_app.set_current()
+        celery_app.set_default()
+        vars(limiter).update(self.limiter_state)
+
+    def reset(self) -> None:
+        """Put back what a test may have changed on the app: its config, the limiter's
+        counts, and the per-app state kept in ``app.extensions``, built afresh."""
+        from app.accounts import sms
+        from app.system import health
+
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        limiter.reset()
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        sms.init_app(app)  # an empty outbox
+        health.init_app(app)  # no cached readiness
+        runtime = app.extensions["verification"]
+        app.extensions["verification"] = type(runtime)(app)  # stub departments' counts
+
+
+@pytest.fixture(scope="session")
+def worker_app(migrated: str) -> Iterator[WorkerApp]:
+    """One app per test worker on the migrated database, for ``rolled_back`` tests."""
+    app = make_test_app(migrated)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _savepoints_on_pysqlite(engine)
+    state = {name: vars(limiter)[name] for name in ("_storage", "_limiter")}
+    yield WorkerApp(
+        app,
+        copy.deepcopy(dict(app.config)),
+        dict(app.extensions),
+        state,
+        threading.get_ident(),
+    )
+    engine.dispose()
+
+
+@contextmanager
+def rolled_back(worker: WorkerApp) -> Iterator[Flask]:
+    """Run a test on the worker's app inside one transaction, rolled back afterwards.
+
+    ``db.session`` (one session per app context, as in the app) joins the test's
+    connection with ``join_transaction_mode="create_savepoint"``, so the code under
+    test commits and rolls back as usual while each of its commits only releases a
+    savepoint (SQLAlchemy's "joining a session into an external transaction"). Other
+    apps of the test (a demo copy's) keep sessions of their own. A session of the
+    worker's app opened on another thread fails at once: one connection cannot serve
+    two threads, so such a test is marked ``commits``.
+    """
+    worker.make_current()
+    app = worker.app
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    sessions = db.session
+    opened: list[FlaskSession] = []
+    joined = sessionmaker(
+        class_=JoinedSession,
+        db=db,
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        query_cls=db.Query,
+    )
+
+    def open_session() -> FlaskSession:
+        if current_app._get_current_object() is not app:
+            opened.append(sessions.session_factory())  # another app's (a demo copy's)
+        elif threading.get_ident() != worker.main_thread:
+            raise RuntimeError(
+                "a rolled-back test used the database from another thread; "
+                "mark it @pytest.mark.commits"
+            )
+        else:
+            opened.append(joined())
+        return opened[-1]
+
+    db.session = scoped_session(open_session, scopefunc=sessions.registry.scopefunc)
+    try:
+        yield app
+    finally:
+        try:
+            for session in opened:  # an app context left open keeps its session
+                session.close()
+        finally:
+            db.session = sessions
+            outer.rollback()
+            connection.close()
+            worker.reset()
+
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    """Does the test need really committed data (its own app on the emptied database)?"""
+    if "app_factory" in request.fixturenames:
+        return True  # it builds apps of its own, which share their committed database
+    return any(request.node.get_closest_marker(m) for m in ("commits", "worker", "browser"))
+
+
 @pytest.fixture
-def app(app_factory) -> Flask:
-    return app_factory()
+def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The worker's app in a rolled-back transaction, or, for a test that needs
+    committed data, an app of its own from ``app_factory``."""
+    if _commits(request):
+        yield request.getfixturevalue("app_factory")()
+        return
+    with rolled_back(request.getfixturevalue("worker_app")) as app:
+        yield app
 
 
 @pytest.fixture

@@ -287,6 +287,7 @@ def test_phone_registered_meanwhile_is_answered_with_sign_in(app, client, outbox
     assert count(app, User) == 1
 
 
+@pytest.mark.commits  # threads
 def test_a_double_tap_on_create_account_makes_one_account_and_no_error(app, outbox):
     """Ten requests with the same code at once (a double tap, a flaky network)."""
     first = app.test_client()

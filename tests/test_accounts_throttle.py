@@ -7,6 +7,8 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from app.accounts import throttle
 from app.extensions import limiter
 from tests.factories import PASSWORD, make_user
@@ -105,6 +107,7 @@ def test_one_number_waiting_does_not_hold_up_another(app):
     assert sign_in(browser(app, 30), PASSWORD, "+8613900001111").status_code == 302
 
 
+@pytest.mark.commits  # threads
 def test_a_burst_of_guesses_gets_no_more_tries_than_a_sequence(app):
     make_user(app, "member", phone=E164)
     n = 20

@@ -143,6 +143,7 @@ def skip_unless_postgresql(app) -> None:
             pytest.skip("the race needs two concurrent transactions (PostgreSQL)")
 
 
+@pytest.mark.commits  # threads
 def test_a_request_while_another_is_uncommitted_goes_to_the_other_matchmaker(app):
     """The second request comes while the first is assigned but not committed. Without
     the lock it would not see that assignment under READ COMMITTED, and both would go
@@ -177,6 +178,7 @@ def test_a_request_while_another_is_uncommitted_goes_to_the_other_matchmaker(app
         assert dict(rows.all()) == {first_member: one, second_member: two}
 
 
+@pytest.mark.commits  # threads
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_simultaneous_requests_go_to_two_different_matchmakers(app, attempt):
     skip_unless_postgresql(app)

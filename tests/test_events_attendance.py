@@ -302,6 +302,7 @@ def test_wrong_codes_are_limited_per_event_for_all_members_together(app_factory,
     assert guess(clients[3], event, RIGHT).status_code == 302
 
 
+@pytest.mark.commits  # threads
 def test_a_burst_of_guesses_by_one_member_gets_no_more_than_the_limit(app, running):
     (member,) = members(app, men=1)
     seat(app, running, member)

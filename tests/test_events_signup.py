@@ -231,6 +231,7 @@ def skip_unless_postgresql(app) -> None:
             pytest.skip("the race needs two concurrent transactions (PostgreSQL)")
 
 
+@pytest.mark.commits  # threads
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_members_racing_for_the_last_seat_one_gets_it(app, attempt):
     skip_unless_postgresql(app)
@@ -257,6 +258,7 @@ def test_two_members_racing_for_the_last_seat_one_gets_it(app, attempt):
     assert sorted(states(app, event).values()) == ["confirmed", "waitlisted"]
 
 
+@pytest.mark.commits  # threads
 def test_without_the_lock_the_race_would_seat_both(app, monkeypatch):
     """The lock is what keeps it to one: both transactions read the seat as free while
     neither has written, and without it both would take it."""

@@ -155,6 +155,7 @@ def people_search_over_http(app, base: str) -> tuple[list[str], list[httpx.Respo
     return urls, [hop for answer in answers for hop in [*answer.history, answer]]
 
 
+@pytest.mark.commits  # a live server's thread
 def test_a_people_search_puts_no_phone_number_in_the_access_log(app, caplog):
     caplog.set_level(logging.INFO, logger="werkzeug")
     with serving(app) as base:

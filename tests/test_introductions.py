@@ -193,6 +193,7 @@ def test_only_the_two_members_answer(app, people):
     assert (intro.answer_a, intro.answer_b) == (None, None)
 
 
+@pytest.mark.commits  # threads
 def test_two_acceptances_at_the_same_moment_make_one_match(app, people):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":

@@ -62,6 +62,7 @@ def test_lock_row_reads_the_row_afresh(app_ctx) -> None:
     db.session.rollback()
 
 
+@pytest.mark.commits  # waits on another connection
 def test_lock_rows_locks_what_the_query_selects(app_ctx) -> None:
     user = make_user(app_ctx)
     query = lock_rows(select(User).where(User.id == user.id))
@@ -71,6 +72,7 @@ def test_lock_rows_locks_what_the_query_selects(app_ctx) -> None:
     assert not _blocked(app_ctx, user.id)
 
 
+@pytest.mark.commits  # waits on another connection
 def test_a_row_lock_holds_until_the_transaction_ends(app_ctx) -> None:
     user = make_user(app_ctx)
     lock_row(User, user.id)
@@ -79,6 +81,7 @@ def test_a_row_lock_holds_until_the_transaction_ends(app_ctx) -> None:
     assert not _blocked(app_ctx, user.id)
 
 
+@pytest.mark.commits  # waits on another connection
 def test_an_advisory_lock_holds_until_the_transaction_ends(app_ctx) -> None:
     user = make_user(app_ctx)
     advisory_lock(Namespace.consult_assignment)
@@ -94,6 +97,7 @@ def test_an_advisory_lock_holds_until_the_transaction_ends(app_ctx) -> None:
         assert not _blocked(app_ctx, user.id)
 
 
+@pytest.mark.commits  # waits on another connection
 def test_advisory_locks_of_one_namespace_and_keys_wait_for_each_other(app_ctx) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's advisory locks; SQLite has one write lock")

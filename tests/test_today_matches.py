@@ -143,6 +143,7 @@ def skip_unless_postgresql(app) -> None:
             pytest.skip("the race needs two concurrent transactions (PostgreSQL)")
 
 
+@pytest.mark.commits  # threads
 def test_a_like_back_while_the_first_like_is_uncommitted_makes_one_match(app, pair):
     """The second like comes while the first is not committed yet. Without the pair's
     lock it would not see the first like under READ COMMITTED, and nobody would match."""
@@ -171,6 +172,7 @@ def test_a_like_back_while_the_first_like_is_uncommitted_makes_one_match(app, pa
     assert sorted(user for user, kind, _ in notifications(app)) == sorted(pair)
 
 
+@pytest.mark.commits  # threads
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_members_liking_each_other_at_the_same_moment_make_one_match(app, pair, attempt):
     skip_unless_postgresql(app)

@@ -38,6 +38,7 @@ def test_no_transaction_open_calls_at_once(app_ctx) -> None:
     assert calls == [1]
 
 
+@pytest.mark.commits  # reads from another connection
 def test_called_only_after_the_commit_is_visible(app_ctx) -> None:
     user = make_user(app_ctx)
     seen: list[AccountState] = []
@@ -60,6 +61,7 @@ def test_calls_run_once_in_order_with_their_arguments(app_ctx) -> None:
     assert calls == [((1,), {"two": 2}), ("second",)]
 
 
+@pytest.mark.commits  # reads from another connection
 def test_nothing_is_called_after_a_rollback(app_ctx) -> None:
     user = make_user(app_ctx)
     calls: list[int] = []
