@@ -34,8 +34,8 @@ def rotate_keys(batch: int) -> None:
 
     Put the new key first in IDENTITY_ENCRYPTION_KEYS, run this, then drop the old key.
     """
-    from verification import runtime
-    from verification.models import Case
+    from app.verification import runtime
+    from app.verification.models import Case
 
     protector = runtime.protector()
     done, last_id = 0, 0

@@ -17,8 +17,8 @@ from app.accounts import operations
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
 from app.quickmatch.demo import SYNTHETIC_MEMBERS, synthetic_phone
-from verification import operations as verification
-from verification import runtime, tasks
+from app.verification import operations as verification
+from app.verification import runtime, tasks
 from verification.resident_id import check_character
 
 DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo data only

@@ -66,10 +66,10 @@ from app.accounts.models import User
 from app.config import _ENVIRONMENT, normalise_database_url
 from app.db_types import utcnow
 from app.extensions import db
-from verification import operations, runtime
-from verification.models import Case, CaseState, Check
+from app.verification import operations, runtime
+from app.verification.models import Case, CaseState, Check
+from app.verification.tasks import dispatch_case
 from verification.resident_id import check_character
-from verification.tasks import dispatch_case
 
 ROOT = Path(__file__).resolve().parent.parent
 LATENCY = (0.1, 0.8)  # seconds per department call, drawn uniformly

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from verification import operations, runtime
-from verification.models import Case
+from app.verification import operations, runtime
+from app.verification.models import Case
 from verification.resident_id import check_character
 
 ORDINARY = "12"  # every department passes

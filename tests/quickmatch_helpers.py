@@ -17,11 +17,11 @@ from app.extensions import db
 from app.profiles.loader import EDUCATION_LEVELS
 from app.profiles.models import MemberProfile
 from app.quickmatch.models import DailySuggestion
+from app.verification import runtime
+from app.verification.models import Case, CaseState, VerifiedFact
 from matching import Profile
 from tests.factories import password_hash
-from verification import runtime
 from verification.departments import Department
-from verification.models import Case, CaseState, VerifiedFact
 
 DEGREES = {level: name for name, level in EDUCATION_LEVELS.items()}
 _numbers = itertools.count(1)

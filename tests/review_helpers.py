@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.verification import operations, runtime, tasks
+from app.verification.models import Case, Check
 from tests.factories import login_as, make_user
-from verification import operations, runtime, tasks
-from verification.models import Case, Check
 from verification.resident_id import check_character
 
 NAME = "欧阳明月"

@@ -17,9 +17,9 @@ from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.relations.models import Block, Match
+from app.verification.models import Case
 from tests.factories import PASSWORD, login_as, make_user
 from tests.quickmatch_helpers import add_members, population
-from verification.models import Case
 
 
 @pytest.fixture(autouse=True)

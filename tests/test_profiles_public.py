@@ -12,10 +12,10 @@ from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles.models import MemberProfile
 from app.profiles.public import PublicCard, public_card, public_cards
+from app.verification.models import Case
 from matching.vocabulary import TAGS
 from tests.factories import PASSWORD, login_as
 from tests.quickmatch_helpers import add_members, population
-from verification.models import Case
 
 
 @pytest.fixture(autouse=True)

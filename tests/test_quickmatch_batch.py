@@ -18,6 +18,7 @@ from app.quickmatch import service, tasks
 from app.quickmatch.models import DailyList, DailySuggestion
 from app.quickmatch.settings import Settings
 from app.relations.models import Block, Match
+from app.verification.models import CaseState
 from matching import Suggestion
 from matching.metrics import eligible
 from tests.quickmatch_helpers import (
@@ -27,7 +28,6 @@ from tests.quickmatch_helpers import (
     same_rows,
     suggestion_rows,
 )
-from verification.models import CaseState
 
 DAY = date(2026, 11, 28)
 K = 8

@@ -13,10 +13,11 @@ from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
 from app.quickmatch.demo import DEMO_PROFILES, SYNTHETIC_MEMBERS, is_synthetic_phone
 from app.quickmatch.settings import Settings
+from app.verification import runtime
+from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from matching.metrics import eligible
 from tests.quickmatch_helpers import lists_by_viewer, suggestion_rows
-from verification import resident_id, runtime
-from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
+from verification import resident_id
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from app.profiles.models import MemberProfile
 from app.quickmatch.history import load_history
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.relations.models import Block, Match
+from app.verification.models import CaseState
 from matching import Profile
 from tests.quickmatch_helpers import add_members, population
-from verification.models import CaseState
 
 DAY = date(2026, 11, 28)
 ANNA = Profile(

@@ -9,7 +9,7 @@ import pytest
 from app.accounts.models import User
 from app.audit.models import record
 from app.extensions import db
-from app.review import routes
+from app.verification import admin as routes
 from tests.factories import login_as
 from tests.review_helpers import case_links, open_case, sign_in_admin, text
 

@@ -1,6 +1,6 @@
 """The administrators' console: who may open it, the review queue and the case page.
 
-Cases are opened through ``verification.operations.open_case`` and checked in-process
+Cases are opened through ``app.verification.operations.open_case`` and checked in-process
 by the stub departments (ID digits 15-16 choose the scenario; ``93``: education answers
 ``review``), so the queue holds what the real workflow puts there.
 """
@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app.accounts.models import AccountState, User
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.review import routes
+from app.verification import admin as routes
+from app.verification.models import Case, CaseState
 from tests.factories import PASSWORD, login_as
 from tests.review_helpers import (
     NAME,
@@ -30,7 +31,6 @@ from tests.review_helpers import (
     sign_in_admin,
     text,
 )
-from verification.models import Case, CaseState
 
 SIGNED_IN_NON_ADMINS = ["registered", "verifying", "member", "matchmaker"]
 DECISION = {"decision": "approve", "reason": "Saw the original diploma at the service desk."}

@@ -1,6 +1,6 @@
 """Administrators decide cases in review: approve or reject with a reason, once.
 
-Cases are opened through ``verification.operations.open_case`` and checked in-process
+Cases are opened through ``app.verification.operations.open_case`` and checked in-process
 by the stub departments (ID digits 15-16 choose the scenario; ``93``: education answers
 ``review``), so the queue holds what the real workflow puts there.
 """
@@ -17,6 +17,7 @@ from app.accounts.models import AccountState, User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
+from app.verification.models import Case, CaseState, VerifiedFact
 from tests.factories import login_as
 from tests.review_helpers import (
     NAME,
@@ -27,7 +28,6 @@ from tests.review_helpers import (
     sign_in_admin,
     text,
 )
-from verification.models import Case, CaseState, VerifiedFact
 
 DECISION = {"decision": "approve", "reason": "Saw the original diploma at the service desk."}
 

@@ -19,8 +19,8 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.test import Client
 
+from app.verification import runtime as runtime_module
 from verification import gateway as gateway_module
-from verification import runtime as runtime_module
 from verification.departments import (
     Answer,
     Applicant,

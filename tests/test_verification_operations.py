@@ -13,11 +13,11 @@ from app.audit.models import AuditEntry
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
+from app.verification import duplicates, operations, runtime, tasks
+from app.verification.models import Case, CaseState, Check, CheckState, ConsentKind, VerifiedFact
 from tests.factories import UserFactory
 from tests.verification_helpers import id_number
-from verification import duplicates, operations, runtime, tasks
 from verification.departments import Answer, Department, Outcome
-from verification.models import Case, CaseState, Check, CheckState, ConsentKind, VerifiedFact
 from verification.policy import Policy
 from verification.resident_id import InvalidResidentId
 

@@ -22,12 +22,13 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.verification.health import DepartmentHealth
+from app.verification.models import Case, CaseState, CheckState
 from tests.test_verification_workflow_worker import FAST, checks_of, submit, wait_for_decision
 from tests.worker import WorkerProcess, worker_environment
 from verification.departments import Department, Outage
 from verification.gateway import Gateway, create_gateway
-from verification.health import BreakerState, DepartmentHealth
-from verification.models import Case, CaseState, CheckState
+from verification.health import BreakerState
 
 pytestmark = pytest.mark.worker
 

@@ -16,9 +16,11 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.db_types import utcnow
 from app.extensions import db
+from app.verification import operations, outage, probes, runtime, tasks
+from app.verification.health import DepartmentHealth
+from app.verification.models import Case, CaseState, Check, CheckState
 from tests.applicants import DEGREE_UNVERIFIED, NAME, id_number
 from tests.factories import login_as, make_user
-from verification import operations, outage, probes, runtime, tasks
 from verification.departments import (
     Department,
     DepartmentUnavailable,
@@ -28,8 +30,7 @@ from verification.departments import (
     parse_outages,
 )
 from verification.gateway import create_gateway
-from verification.health import Admission, BreakerState, DepartmentHealth
-from verification.models import Case, CaseState, Check, CheckState
+from verification.health import Admission, BreakerState
 from verification.policy import BreakerSettings
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

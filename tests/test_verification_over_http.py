@@ -9,12 +9,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.verification import operations, runtime, tasks
+from app.verification.models import Case, CaseState, CheckState
 from tests.factories import UserFactory
 from tests.verification_helpers import id_number
-from verification import operations, runtime, tasks
 from verification.departments import HttpDepartment, close_departments
 from verification.gateway import create_gateway
-from verification.models import Case, CaseState, CheckState
 
 TOKEN = "gateway-test-token"
 

@@ -60,10 +60,10 @@ def test_rotate_keys_command_re_encrypts_every_case(app_factory):
     from sqlalchemy import select
 
     from app.extensions import db
+    from app.verification import operations, runtime
+    from app.verification.models import Case
     from tests.factories import UserFactory
     from tests.verification_helpers import id_number
-    from verification import operations, runtime
-    from verification.models import Case
 
     old = generate_key()
     app = app_factory(IDENTITY_ENCRYPTION_KEYS=old)

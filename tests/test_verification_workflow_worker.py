@@ -21,15 +21,15 @@ from app.accounts.models import AccountState, User
 from app.audit.models import AuditEntry
 from app.db_types import utcnow
 from app.extensions import db
+from app.verification import operations, runtime, tasks
+from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from tests.factories import make_user
 from tests.verification_helpers import id_number
 from tests.worker import (
     WorkerProcess,
     worker_environment,
 )
-from verification import operations, runtime, tasks
 from verification.departments import Department
-from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 pytestmark = pytest.mark.worker
 

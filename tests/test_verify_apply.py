@@ -15,6 +15,9 @@ from flask import Flask
 from app.accounts.models import AccountState, User
 from app.db_types import utcnow
 from app.extensions import db
+from app.verification import operations
+from app.verification.models import Case, CaseState, ConsentKind, VerifiedFact
+from app.verification.runtime import policy, protector
 from tests.applicants import (
     DEGREE_UNVERIFIED,
     MARRIED,
@@ -27,10 +30,7 @@ from tests.applicants import (
 )
 from tests.burst import burst, statuses
 from tests.factories import login_as
-from verification import operations
-from verification.models import Case, CaseState, ConsentKind, VerifiedFact
 from verification.resident_id import check_character
-from verification.runtime import policy, protector
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
 from app.privacy.operations import delete_account
+from app.verification import operations, runtime, tasks
+from app.verification.models import Case, CaseState, CheckState
 from tests.applicants import apply, cases, id_number
 from tests.factories import login_as
 from tests.review_helpers import sign_in_admin
-from verification import operations, runtime, tasks
-from verification.models import Case, CaseState, CheckState
 
 HOLDER_NAME = "李四"
 NEWCOMER_NAME = "王五"

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.verification import operations, runtime
+from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from tests.applicants import MARRIED, apply, id_number, open_case_directly
 from tests.factories import login_as
-from verification import operations, runtime
 from verification.departments import Answer, Department, Outcome
-from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 DEPARTMENTS_EN = [
     "Public Security",

@@ -18,7 +18,7 @@ from app.events.operations import verified_gender
 from app.extensions import db
 from app.quickmatch.demo import DEMO_MEMBER, is_synthetic_phone
 from app.relations.models import Match
-from verification.models import Case, CaseState
+from app.verification.models import Case, CaseState
 
 WANG, LI = "+8613800000002", "+8613800000003"
 PAST_TITLE = "城市漫步：白马湖畔的秋天"

@@ -20,7 +20,7 @@ from app.events.models import ACTIVE_STATES, Event, EventState, Signup, SignupSt
 from app.extensions import db
 from app.locking import lock_row
 from app.notifications.models import notify
-from verification.models import Case, CaseState
+from app.verification.models import Case, CaseState
 
 SEAT_OFFERED = "event_seat_offered"  # notification kinds
 OFFER_EXPIRED = "event_offer_expired"

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.introductions import operations
 from app.introductions.models import Introduction
 from app.profiles.models import MemberProfile
-from verification.models import Case, CaseState
+from app.verification.models import Case, CaseState
 
 WANG = "+8613800000002"
 SIYUAN = "+8613800000011"

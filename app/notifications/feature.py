@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.notifications import bp
-from app.notifications.texts import KINDS
 
 feature = Feature(
     name="notifications",
     blueprints=(bp,),
     models=("app.notifications.models",),
-    notifications=KINDS,
 )

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.privacy.models import PersonalDataAccess
 from app.quickmatch.demo import DEMO_MEMBER
-from verification.models import Case
+from app.verification.models import Case
 
 ADMIN_PHONE = "+8613800000001"
 

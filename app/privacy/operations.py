@@ -25,8 +25,8 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.models import PURPOSE_MAX, PersonalDataAccess
 from app.signals import member_ready_for_matching
-from verification import runtime
-from verification.models import Case, Check, VerifiedFact
+from app.verification import runtime
+from app.verification.models import Case, Check, VerifiedFact
 
 
 def record_access(viewer_id: int, subject_id: int, purpose: str) -> None:

@@ -41,7 +41,7 @@ def _role(value: str) -> str:
 
 @bp.context_processor
 def privacy_helpers() -> dict:
-    from app.review import labels
+    from app.verification import labels
 
     return labels.TEMPLATE_HELPERS
 

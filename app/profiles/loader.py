@@ -16,9 +16,9 @@ from sqlalchemy import Row, Select, and_, select
 from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles.models import MemberProfile
+from app.verification.models import Case, CaseState, VerifiedFact
 from matching import Profile
 from verification.departments import Department
-from verification.models import Case, CaseState, VerifiedFact
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.models import MemberProfile
 from app.profiles.photos import photo_urls
+from app.verification.models import Case, CaseState, VerifiedFact
 from verification.departments import Department
-from verification.models import Case, CaseState, VerifiedFact
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from app.profiles.models import MemberProfile
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
 from app.relations.models import Match
+from app.verification import operations, runtime
 from matching import Profile
-from verification import operations, runtime
 from verification.departments import Applicant
 from verification.policy import Decision
 from verification.resident_id import check_character

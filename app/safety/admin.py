@@ -20,10 +20,10 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.privacy.operations import record_access
 from app.profiles.public import public_card, public_cards
-from app.review.queries import users_by_id
 from app.safety import bp, moderation
 from app.safety.forms import REASON_LABELS, AppealDecisionForm, DecisionForm, QueueFilterForm
 from app.safety.models import Appeal, AppealState, Report, ReportState
+from app.verification.queries import users_by_id
 
 PER_PAGE = 20
 ACCESS_PURPOSE = "report review"

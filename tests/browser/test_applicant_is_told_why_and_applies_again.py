@@ -14,11 +14,11 @@ from playwright.sync_api import Page, expect
 
 from app.accounts.models import User
 from app.extensions import db
+from app.verification import operations, runtime
+from app.verification.models import Case, CheckState
 from tests.applicants import MARRIED, id_number, open_case_directly
 from tests.browser.conftest import check_accessibility
 from tests.factories import PASSWORD, make_user
-from verification import operations, runtime
-from verification.models import Case, CheckState
 
 pytestmark = pytest.mark.browser
 

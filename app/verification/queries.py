@@ -1,10 +1,12 @@
-"""Reads for the administrators' console: the review queue, a case's history, the audit
-log and its filter choices. Nothing here writes, except the row lock of ``lock_case``."""
+"""Reads of verification: the applicant's cases, checks and verified facts; the
+administrators' review queue, a case's history, the audit log and its filter choices.
+Nothing here writes, except the row lock of ``lock_case``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import abort
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
@@ -12,11 +14,56 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.locking import lock_row
-from verification.models import Case, CaseState, Check, CheckState
+from app.verification.models import (
+    OPEN_CASE_STATES,
+    Case,
+    CaseState,
+    Check,
+    CheckState,
+    VerifiedFact,
+)
 
 # Audit actions that belong to a case's decision history (a view is not a decision).
 DECISION_ACTIONS = ("verification.approve", "verification.reject")
 SYSTEM = "system"
+
+
+def latest_case(user_id: int) -> Case | None:
+    return db.session.scalar(
+        select(Case).where(Case.user_id == user_id).order_by(Case.id.desc()).limit(1)
+    )
+
+
+def open_case_id(user_id: int) -> int | None:
+    return db.session.scalar(
+        select(Case.id).where(Case.user_id == user_id, Case.state.in_(OPEN_CASE_STATES))
+    )
+
+
+def owned_case(case_id: int, user_id: int) -> Case:
+    """The case, when ``user_id`` filed it; otherwise 404 (never 403: that would confirm
+    that a case with this number exists)."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.user_id != user_id:
+        abort(404)
+    return case
+
+
+def verified_facts(user_id: int) -> list[VerifiedFact]:
+    return list(
+        db.session.scalars(
+            select(VerifiedFact).where(VerifiedFact.user_id == user_id).order_by(VerifiedFact.id)
+        )
+    )
+
+
+def case_of(facts: list[VerifiedFact]) -> Case | None:
+    """The case behind the identity facts (age, gender), i.e. the one Public Security
+    verified."""
+    for fact in facts:
+        if fact.department == "public_security":
+            return db.session.get(Case, fact.case_id)
+    return None
 
 
 def review_queue(department: str = "", state: str = "") -> Select:

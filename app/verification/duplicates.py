@@ -23,7 +23,7 @@ from app.accounts.models import User
 from app.audit.models import record as audit
 from app.extensions import db
 from app.notifications.models import notify
-from verification.models import HOLDING_CASE_STATES, Case, CaseState
+from app.verification.models import HOLDING_CASE_STATES, Case, CaseState
 
 # What ``operations.decide`` returns for a case held for review as a duplicate.
 HELD = "held"

@@ -9,13 +9,13 @@ import threading
 
 from flask import Flask, current_app
 
+from app.verification.models import Case
 from verification.departments import (
     Applicant,
     Department,
     DepartmentAdapter,
     build_departments,
 )
-from verification.models import Case
 from verification.policy import Policy
 from verification.protection import Protector
 

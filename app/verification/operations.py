@@ -16,9 +16,8 @@ from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import notify
-from verification import duplicates, resident_id
-from verification.departments import Answer, Department, Outcome
-from verification.models import (
+from app.verification import duplicates
+from app.verification.models import (
     OPEN_CASE_STATES,
     Case,
     CaseState,
@@ -28,6 +27,8 @@ from verification.models import (
     ConsentKind,
     VerifiedFact,
 )
+from verification import resident_id
+from verification.departments import Answer, Department, Outcome
 from verification.policy import Decision, Policy
 from verification.protection import Protector, mask_name
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.verify import messages
+from app.verification import messages
+from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from verification.departments import Department
-from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 
 def check_row(check: Check) -> dict[str, Any]:

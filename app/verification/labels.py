@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.verify import messages
+from app.verification import messages
 
 CHECK_STATES = {
     "queued": _l("Waiting"),

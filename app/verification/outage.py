@@ -14,9 +14,10 @@ from sqlalchemy import exists, func, select, update
 from app.audit.models import record as audit
 from app.extensions import db
 from app.locking import lock_row
+from app.verification.health import DepartmentHealth
+from app.verification.models import Case, CaseState, Check, CheckState
 from verification.departments import Department
-from verification.health import BreakerState, DepartmentHealth
-from verification.models import Case, CaseState, Check, CheckState
+from verification.health import BreakerState
 from verification.policy import Policy
 
 UNAVAILABLE = "unavailable"

@@ -12,8 +12,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.verification.models import CheckState
 from verification.departments import Department
-from verification.models import CheckState
 
 DEPARTMENT_NAMES = {
     Department.public_security: _l("Public Security"),

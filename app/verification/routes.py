@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,9 +22,10 @@ from app.accounts.models import AccountState
 from app.auth import member_required
 from app.extensions import db
 from app.transactions import after_commit
-from app.verify import bp, messages, present, queries
-from app.verify.forms import ApplicationForm
-from verification import operations, runtime, tasks
+from app.verification import messages, operations, present, queries, runtime, tasks
+from app.verification.forms import ApplicationForm
+
+bp = Blueprint("verify", __name__, template_folder="templates", url_prefix="/verify")
 
 TOO_MANY_APPLICATIONS = _l(
     "This account has sent as many applications as it may for now. Please try again later."

@@ -22,7 +22,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.periodic import periodic_task
 from app.transactions import after_commit
-from verification import health, outage, runtime, tasks
+from app.verification import health, outage, runtime, tasks
 from verification.departments import Department, DepartmentError, DepartmentUnavailable
 from verification.health import Admission
 

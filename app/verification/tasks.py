@@ -49,7 +49,8 @@ from app.extensions import db
 from app.locking import lock_row
 from app.periodic import periodic_task
 from app.transactions import after_commit
-from verification import duplicates, health, operations, outage, runtime
+from app.verification import duplicates, health, operations, outage, runtime
+from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from verification.departments import (
     Answer,
     Applicant,
@@ -58,7 +59,6 @@ from verification.departments import (
     DepartmentUnavailable,
 )
 from verification.health import Admission, BreakerState
-from verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 
 log = logging.getLogger(__name__)
 

@@ -1,21 +1,40 @@
-"""The real-name application form. It checks the shape of the name, the ID number and
-the consents; the rules (age, one person one account) live in ``verification.operations``."""
+"""Forms of verification. They check the shape of input only.
+
+The applicant's real-name application checks the name, the ID number and the
+consents; the rules (age, one person one account) live in ``operations``. The
+administrators' forms filter the review queue and the audit log and record a decision.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.verification import labels
+from app.verification.messages import DEPARTMENT_NAMES
 from verification import resident_id
 
 NAME_MIN, NAME_MAX = 2, 30
 NAME_MAX_INPUT = 40
 ID_MAX_INPUT = 30
+REASON_MIN = 5
+REASON_MAX = 1000
+FILTER_STATES = ("review", "error", "failed", "passed")
 
 # Han characters (basic block, extension A, compatibility, extensions B and later: rare
 # characters do occur in names) and 〇.
@@ -158,3 +177,80 @@ class ApplicationForm(FlaskForm):
             self.consent_version.data = self.wording_version
             return False
         return valid
+
+
+# The administrators' review
+
+
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FilterForm(FlaskForm):
+    """Filters read from the query string: no CSRF token, nothing is changed."""
+
+    class Meta:
+        csrf = False
+
+
+class QueueFilterForm(FilterForm):
+    department = SelectField(
+        _l("Department"),
+        choices=choices(
+            [
+                ("", _l("All departments")),
+                *((d.value, name) for d, name in DEPARTMENT_NAMES.items()),
+            ]
+        ),
+        default="",
+        invalid_choice_message=_l("Choose a department from the list."),
+    )
+    state = SelectField(
+        _l("Check state"),
+        choices=choices(
+            [("", _l("Any state"))] + [(s, labels.CHECK_STATES[s]) for s in FILTER_STATES]
+        ),
+        default="",
+        invalid_choice_message=_l("Choose a check state from the list."),
+    )
+    submit = SubmitField(_l("Filter"))
+
+
+class AuditFilterForm(FilterForm):
+    """Choices are filled by the view from what the log holds."""
+
+    action = SelectField(
+        _l("Action"), default="", invalid_choice_message=_l("Choose an action from the list.")
+    )
+    actor = SelectField(
+        _l("Done by"), default="", invalid_choice_message=_l("Choose someone from the list.")
+    )
+    submit = SubmitField(_l("Filter"))
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices(
+            [
+                ("approve", _l("Approve: the applicant becomes a member")),
+                ("reject", _l("Reject: the applicant is told the reason")),
+            ]
+        ),
+        invalid_choice_message=_l("Choose whether to approve or reject."),
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Write the reason for your decision.")),
+            Length(min=REASON_MIN, message=_l("Write at least %(n)d characters.", n=REASON_MIN)),
+            Length(max=REASON_MAX, message=_l("Write at most %(n)d characters.", n=REASON_MAX)),
+        ],
+        filters=[_strip],
+        render_kw={"rows": 5, "maxlength": REASON_MAX},
+    )
+    submit = SubmitField(_l("Record the decision"))
+
+    @property
+    def approve(self) -> bool:
+        return self.decision.data == "approve"

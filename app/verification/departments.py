@@ -8,8 +8,8 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from app.auth import admin_required
-from app.review import bp
-from verification import outage
+from app.verification import outage
+from app.verification.admin import bp
 from verification.health import BreakerState
 
 BREAKER_STATES = {

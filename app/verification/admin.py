@@ -1,12 +1,12 @@
 """Administrator views: the review queue, a case with its decision form, the audit log.
 
-Thin: forms check shape, ``verification.operations.review`` applies the rules (and
+Thin: forms check shape, ``app.verification.operations.review`` applies the rules (and
 writes the decision's audit entry and the applicant's notification), views commit.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,10 +17,11 @@ from app.audit.models import record as audit
 from app.auth import admin_required
 from app.extensions import db
 from app.privacy.operations import record_access
-from app.review import bp, labels, queries
-from app.review.forms import AuditFilterForm, DecisionForm, QueueFilterForm, choices
-from verification import duplicates, operations, runtime
-from verification.models import Case, CaseState
+from app.verification import duplicates, labels, operations, queries, runtime
+from app.verification.forms import AuditFilterForm, DecisionForm, QueueFilterForm, choices
+from app.verification.models import Case, CaseState
+
+bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/admin")
 
 PER_PAGE = 20
 
