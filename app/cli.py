@@ -7,7 +7,6 @@ Database migrations are Flask-Migrate's ``flask db upgrade``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -82,20 +81,13 @@ def seed() -> None:
     except demo.DemoRefused as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
-    quick = demo.seed_quickmatch()
-    db.session.commit()
+    reported = demo.seed_features()
     click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
     for user, is_new in results:
         mark = "new " if is_new else "kept"
         click.echo(f"  [{mark}] {user.phone.removeprefix('+86')}  {user.note}")
-    first, last = demo.SYNTHETIC_PHONES
-    click.echo(
-        f"Quick match (每日速配): {quick.members} synthetic verified members added"
-        f" ({first} - {last}, same password), {quick.profiles} demo profiles added."
-    )
-    click.echo(f"Today's suggestions ({quick.summary.day.isoformat()}):")
-    for line in summary_lines(quick.summary):
-        click.echo(f"  {line}")
+    for line in reported:
+        click.echo(line)
 
 
 @quickmatch_cli.command("run")
@@ -116,22 +108,8 @@ def quickmatch_run(day: datetime | None) -> None:
     with click.progressbar(length=service.phases(settings.shards), label=label) as bar:
         summary = service.run(the_day, settings, progress=lambda _phase: bar.update(1))
     db.session.commit()
-    for line in summary_lines(summary):
+    for line in service.summary_lines(summary):
         click.echo(line)
-
-
-def summary_lines(summary: Any) -> list[str]:
-    """How many members got how many suggestions, for people."""
-    lines = [f"{summary.members} verified members with a profile."]
-    if summary.already:
-        lines.append(f"{summary.already} already had a list for the day, kept as it was.")
-    for size, members in sorted(summary.sizes.items(), reverse=True):
-        if size:
-            lines.append(f"{members} got {size} suggestion{'s' if size > 1 else ''}.")
-    if summary.sizes[0]:
-        lines.append(f"{summary.sizes[0]} got none (nobody eligible for them today).")
-    lines.append(f"{summary.suggestions} suggestions written.")
-    return lines
 
 
 def init_app(app: Flask) -> None:

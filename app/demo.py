@@ -1,29 +1,39 @@
 """Demo data for the embedded default, so a newcomer can click through at once.
 
-Idempotent: running it again adds only what is missing. Every feature adds its
-part here.
+Idempotent: running it again adds only what is missing. The demo accounts of every
+role and state (with their real-name applications) come first; then every feature adds
+its part, declared on its Feature (``demo``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
+from app import features
 from app.accounts import operations
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
-from app.quickmatch.demo import SYNTHETIC_MEMBERS, synthetic_phone
 from app.verification import operations as verification
 from app.verification import runtime, tasks
 from verification.resident_id import check_character
 
 DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo data only
-# The synthetic verified members quick match suggests from (see app/quickmatch/demo.py).
-SYNTHETIC_PHONES = tuple(synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
+DEMO_MEMBER = "+8613800000011"  # 思远: sign in as him to see every member feature
+DEMO_MATCHED = "+8613800000012"  # 晓雯: matched with him a few days ago
+# 13800010000, 13800010001, ...: apart from the named demo accounts (13800000xxx).
+SYNTHETIC_PHONE_PREFIX = "+861380001"
+
+
+def synthetic_phone(index: int) -> str:
+    return f"{SYNTHETIC_PHONE_PREFIX}{index:04d}"
+
+
+def is_synthetic_phone(phone: str) -> bool:
+    return phone.startswith(SYNTHETIC_PHONE_PREFIX) and len(phone) == 14
 
 
 class DemoRefused(Exception):
@@ -115,49 +125,15 @@ def _apply(user: User, identity: tuple[str, date, str], gender_digit: str) -> No
     tasks.dispatch_case.apply(args=[case.id])  # runs here, whatever the broker setting
 
 
-@dataclass(frozen=True)
-class QuickMatchSeed:
-    profiles: int  # demo members' profiles added
-    members: int  # synthetic verified members added
-    summary: Any  # app.quickmatch.service.Summary of today's run
-
-
-def seed_quickmatch() -> QuickMatchSeed:
-    """Profiles for the verified demo members, a synthetic population of verified
-    members around them, and today's suggestions (only for members without a list).
-    Flushes; the caller commits. Refused in production."""
+def seed_features() -> list[str]:
+    """Each feature's part of the demo (``Feature.demo``), in ``FEATURES`` order, on top
+    of the demo accounts; commits after each feature. Returns the lines the features
+    report for people (a seed may return a list of lines). Refused in production."""
     refuse_in_production()
-    from app.quickmatch import demo as quickmatch_demo
-    from app.quickmatch import service
-    from app.quickmatch.settings import Settings
-
-    profiles = quickmatch_demo.add_demo_profiles()
-    members = quickmatch_demo.add_synthetic_members(DEMO_PASSWORD)
-    from app.profiles.demo import add_demo_photos
-
-    add_demo_photos()  # drawn avatars through the real upload path
-    settings = Settings.from_config(current_app.config)
-    summary = service.run(settings.today(), settings)
-    quickmatch_demo.add_today_demo(settings)  # the Today page: likes waiting, a match
-    from app.lounge.demo import add_lounge_demo
-
-    add_lounge_demo()  # the love lounge: two conversations, one with a flagged message
-    from app.privacy.demo import add_privacy_demo
-
-    add_privacy_demo()  # My data: the administrator's review in the access log
-    from app.safety.demo import add_safety_demo
-
-    add_safety_demo()  # the reports queue: a fraud-filter report, a member's, an appeal
-    from app.events.demo import add_events_demo
-
-    add_events_demo()  # events: five upcoming (one full, with a waitlist), one past to choose
-    from app.school.demo import add_school_demo
-
-    add_school_demo()  # the love school: two published courses, a draft, 思远's progress
-    from app.consult.demo import add_consult_demo
-
-    add_consult_demo()  # consultations over 王老师 and 李老师: open, answered, rated
-    from app.introductions.demo import add_introductions_demo
-
-    add_introductions_demo()  # one introduction waiting for 思远's answer
-    return QuickMatchSeed(profiles, members, summary)
+    lines: list[str] = []
+    for _name, seed_feature in features.registry().demo_seeds():
+        reported = seed_feature()
+        db.session.commit()
+        if isinstance(reported, list):
+            lines.extend(reported)
+    return lines

@@ -9,8 +9,9 @@ import app as app_package
 from app import create_app, demo
 from app.accounts import passwords
 from app.accounts.models import AccountState, Role, User
+from app.demo import is_synthetic_phone
 from app.extensions import db
-from app.quickmatch.demo import SYNTHETIC_MEMBERS, is_synthetic_phone
+from app.quickmatch.demo import SYNTHETIC_MEMBERS
 from tests.factories import make_user
 from tests.test_config import PRODUCTION, SETTINGS
 
@@ -140,7 +141,7 @@ def test_demo_seed_refuses_to_run_in_production(monkeypatch):
     assert "Refusing to add demo data in production (QUEQIAO_ENV=production)" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     with production.app_context(), pytest.raises(demo.DemoRefused):
-        demo.seed_quickmatch()
+        demo.seed_features()
 
 
 def test_demo_seed_creates_every_role_and_state(seeded):

@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.consult.models import Consultation, ConsultationMessage, ConsultationState
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MEMBER, DEMO_PASSWORD
 from app.extensions import db
 from app.introductions.models import Introduction, IntroductionState
-from app.quickmatch.demo import DEMO_MEMBER
 
 
 def test_demo_consultations_and_introduction(demo_app_factory, demo_template):

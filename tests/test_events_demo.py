@@ -6,11 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MEMBER, DEMO_PASSWORD
 from app.events.demo import PAST_TITLE
 from app.events.models import Event, Signup, SignupState
 from app.extensions import db
-from app.quickmatch.demo import DEMO_MEMBER
 from app.relations.models import Match
 from tests.events_helpers import english  # noqa: F401 - autouse
 from tests.test_today_page import sign_in

@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MEMBER, DEMO_PASSWORD
 from app.extensions import db
 from app.lounge.models import Message
-from app.quickmatch.demo import DEMO_MEMBER
 from tests.test_today_page import sign_in
 
 

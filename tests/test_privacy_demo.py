@@ -5,10 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MEMBER, DEMO_PASSWORD
 from app.extensions import db
 from app.privacy.models import PersonalDataAccess
-from app.quickmatch.demo import DEMO_MEMBER
 
 
 def test_demo_member_sees_the_administrators_review(demo_app_factory, demo_template):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app import demo
 from app.accounts.models import AccountState, User
+from app.demo import is_synthetic_phone, synthetic_phone
 from app.extensions import db
 from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
-from app.quickmatch.demo import DEMO_PROFILES, SYNTHETIC_MEMBERS, is_synthetic_phone
+from app.quickmatch.demo import DEMO_PROFILES, SYNTHETIC_MEMBERS
 from app.quickmatch.settings import Settings
 from app.verification import runtime
 from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
@@ -88,7 +88,7 @@ def test_the_synthetic_members_are_verified_with_encrypted_identities(seeded):
             )
             == SYNTHETIC_MEMBERS
         )
-    first, last = demo.SYNTHETIC_PHONES
+    first, last = (synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
     assert f"{SYNTHETIC_MEMBERS} synthetic verified members added ({first} - {last}" in (
         result.output
     )

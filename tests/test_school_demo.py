@@ -6,9 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MEMBER, DEMO_PASSWORD
 from app.extensions import db
-from app.quickmatch.demo import DEMO_MEMBER
 from app.school.models import Course, CourseState, Lesson, LessonProgress
 from tests.school_helpers import sign_in
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_MATCHED, DEMO_MEMBER, DEMO_PASSWORD
 from app.extensions import db
-from app.quickmatch.demo import DEMO_MATCHED, DEMO_MEMBER, LIKES_WAITING
+from app.quickmatch.demo import LIKES_WAITING
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
 from app.relations.models import Match

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.consult import bp
+from app.consult.demo import add_consult_demo
 from app.consult.texts import KINDS
 from app.features import Feature, Section
 
@@ -25,4 +26,5 @@ feature = Feature(
     ),
     models=("app.consult.models",),
     notifications=KINDS,
+    demo=add_consult_demo,
 )

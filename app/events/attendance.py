@@ -24,6 +24,8 @@ from app.events.models import CODE_LENGTH, MAX_PICKS, Event, EventState, Pick, S
 from app.events.operations import Refused, lock_event
 from app.extensions import db
 from app.relations.models import Match
+from app.relations.operations import make_match
+from app.relations.queries import apart
 
 CHECKIN_OPENS_BEFORE = timedelta(hours=1)
 CHOICE_DAYS = 7
@@ -116,8 +118,6 @@ def attendees(event_id: int) -> set[int]:
 
 def candidates(event_id: int, picker_id: int) -> list[int]:
     """Whom the picker may choose: the other attendees not kept apart from them."""
-    from app.relations.queries import apart
-
     others = sorted(attendees(event_id) - {picker_id})
     return [other for other in others if not apart(picker_id, other)]
 
@@ -145,8 +145,6 @@ def pick(event_id: int, picker_id: int, picked_ids: list[int], now: datetime) ->
         raise Refused(_l("You can only choose other attendees of this event."), 400)
     if len(already) + len(new) > MAX_PICKS:
         raise Refused(_l("You can choose at most %(n)d people.", n=MAX_PICKS), 400)
-    from app.relations.operations import make_match
-
     matches = []
     for picked_id in sorted(new):
         db.session.add(Pick(event_id=event.id, picker_id=picker_id, picked_id=picked_id))

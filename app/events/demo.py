@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from app.accounts.models import AccountState, User
 from app.db_types import utcnow
+from app.demo import DEMO_MEMBER, is_synthetic_phone
 from app.events.attendance import new_code
 from app.events.models import Event, EventCategory, Pick, Signup, SignupState
 from app.events.operations import verified_gender
 from app.extensions import db
-from app.quickmatch.demo import DEMO_MEMBER, is_synthetic_phone
 from app.relations.models import Match
 from app.verification.models import Case, CaseState
 

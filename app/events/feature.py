@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.events import bp
+from app.events.demo import add_events_demo
 from app.events.queries import seated_together
 from app.events.texts import NOTIFICATIONS
 from app.features import Feature, Section
@@ -17,4 +18,5 @@ feature = Feature(
     tasks=("app.events.tasks",),
     acquaintances=(seated_together,),
     notifications=NOTIFICATIONS,
+    demo=add_events_demo,
 )

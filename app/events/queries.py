@@ -106,3 +106,18 @@ def seated_together(member_id: int, other_id: int) -> bool:
         )
     )
     return db.session.scalar(same_event.limit(1)) is not None
+
+
+def event_exists(event_id: int) -> bool:
+    return db.session.get(Event, event_id) is not None
+
+
+def next_lecture_id(now: datetime) -> int | None:
+    """The soonest upcoming lecture (讲座), for the love school to link to."""
+    query = (
+        select(Event.id)
+        .where(Event.category == EventCategory.lecture, Event.starts_at > now)
+        .order_by(Event.starts_at)
+        .limit(1)
+    )
+    return db.session.scalar(query)

@@ -17,8 +17,8 @@ from app.introductions import bp, operations
 from app.introductions.forms import ProposeForm, SearchForm
 from app.introductions.models import Introduction
 from app.privacy.operations import record_access
-from app.profiles.models import MemberProfile
 from app.profiles.public import public_card, public_cards
+from app.profiles.queries import profile_of
 from app.system.guards import ID_MAX
 
 ACCESS_PURPOSE = "introduction"
@@ -108,7 +108,7 @@ def console_member(member_id: int) -> str:
     page = render_template(
         "introductions/console/member.html",
         card=public_card(member_id),
-        profile=db.session.get(MemberProfile, member_id),
+        profile=profile_of(member_id),
         member_id=member_id,
         back={k: request.args.get(k, "") for k in ("q", "a", "b")},
     )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.features import Feature, Section
 from app.introductions import bp
+from app.introductions.demo import add_introductions_demo
 from app.introductions.operations import introduced
 
 feature = Feature(
@@ -18,4 +19,5 @@ feature = Feature(
     ),
     models=("app.introductions.models",),
     acquaintances=(introduced,),
+    demo=add_introductions_demo,
 )

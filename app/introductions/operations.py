@@ -17,9 +17,10 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.introductions.models import Answer, Introduction, IntroductionState
 from app.notifications.models import notify
-from app.profiles.models import MemberProfile
+from app.profiles.queries import has_profile, members_matching
 from app.relations.models import Match
 from app.relations.operations import lock_pair, new_match, tell_both
+from app.relations.queries import apart, hidden_members
 
 SEARCH_LIMIT = 20
 
@@ -45,34 +46,18 @@ def introducible(user_id: int) -> bool:
         and user.state is AccountState.member
         and user.role is Role.member
         and user.consent_withdrawn_at is None
-        and db.session.get(MemberProfile, user_id) is not None
+        and has_profile(user_id)
     )
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[int]:
     """Verified members whose nickname or city contains ``text`` (case-insensitive)."""
-    from app.relations.queries import hidden_members
-
-    pattern = f"%{text.strip()}%"
-    query = (
-        select(MemberProfile.user_id)
-        .join(User, User.id == MemberProfile.user_id)
-        .where(
-            User.state == AccountState.member,
-            User.role == Role.member,
-            or_(MemberProfile.nickname.ilike(pattern), MemberProfile.city.ilike(pattern)),
-        )
-        .order_by(MemberProfile.user_id)
-        .limit(limit * 2)
-    )
     hidden = hidden_members()
-    return [uid for uid in db.session.scalars(query) if uid not in hidden][:limit]
+    return [uid for uid in members_matching(text, limit * 2) if uid not in hidden][:limit]
 
 
 def propose(matchmaker_id: int, one_id: int, other_id: int, note: str) -> Introduction:
     """Introduce two members to each other and notify both. Raises ``Refused``."""
-    from app.relations.queries import apart
-
     if one_id == other_id:
         raise Refused("same_member", 400)
     if matchmaker_id in (one_id, other_id):
@@ -125,8 +110,6 @@ def answer(introduction_id: int, member_id: int, accepted: bool) -> Introduction
     A decline closes the introduction; the second acceptance makes the match (unless
     the two are kept apart by now, which closes it). The other member is told only
     about a match, never about a decline."""
-    from app.relations.queries import apart
-
     introduction = of_member(introduction_id, member_id)
     lock_pair(introduction.member_a_id, introduction.member_b_id)
     db.session.refresh(introduction)  # what another answer committed meanwhile

@@ -10,12 +10,11 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.models import AccountState, User
 from app.db_types import utcnow
+from app.demo import DEMO_MATCHED, DEMO_MEMBER, is_synthetic_phone
 from app.extensions import db
 from app.lounge import fraud
 from app.lounge.models import Message
 from app.profiles.models import MemberProfile
-from app.quickmatch.demo import DEMO_MATCHED, DEMO_MEMBER, is_synthetic_phone
-from app.quickmatch.models import DailySuggestion
 from app.relations.models import Match
 
 ME, THEM = "me", "them"
@@ -103,16 +102,7 @@ def add_lounge_demo() -> int:
         added += _write(match, member_id, WITH_MATCHED, now - timedelta(days=2))
     partner_id = _flagged_partner_id(member_id)
     if partner_id is not None:
+        # Quick match's demo matched the two and took them off each other's Today.
         match = _match(member_id, partner_id, now - timedelta(days=1))
-        db.session.execute(
-            DailySuggestion.__table__.delete().where(
-                or_(
-                    (DailySuggestion.viewer_id == member_id)
-                    & (DailySuggestion.candidate_id == partner_id),
-                    (DailySuggestion.viewer_id == partner_id)
-                    & (DailySuggestion.candidate_id == member_id),
-                )
-            )
-        )
         added += _write(match, member_id, WITH_FLAGGED, now - timedelta(hours=5))
     return added

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.lounge import bp
+from app.lounge.demo import add_lounge_demo
 from app.lounge.texts import NOTIFICATIONS
 
 feature = Feature(
@@ -11,4 +12,5 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.lounge.models",),
     notifications=NOTIFICATIONS,
+    demo=add_lounge_demo,
 )

@@ -21,6 +21,7 @@ from app.lounge.models import Message
 from app.notifications.models import Notification, notify
 from app.relations.models import Match
 from app.relations.queries import apart, kept_apart
+from app.signals import message_flagged
 
 NEW_MESSAGE = "new_message"  # notification kinds
 MATCH_ENDED = "match_ended"
@@ -227,10 +228,8 @@ def send(match: Match, sender_id: int, body: str, now: datetime) -> Message:
         notify(partner_id, NEW_MESSAGE, match_id=match.id, other_id=sender_id)
     db.session.flush()
     if message.flagged:
-        # Flagged messages land in the administrators' reports queue.
-        from app.safety.operations import record_flagged_message
-
-        record_flagged_message(sender_id, partner_id, message.id)
+        # Flagged messages land in the administrators' reports queue (safety listens).
+        message_flagged.send(sender_id=sender_id, partner_id=partner_id, message_id=message.id)
     return message
 
 

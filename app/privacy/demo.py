@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.demo import DEMO_MEMBER
 from app.extensions import db
 from app.privacy.models import PersonalDataAccess
-from app.quickmatch.demo import DEMO_MEMBER
 from app.verification.models import Case
 
 ADMIN_PHONE = "+8613800000001"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.privacy import bp
+from app.privacy.demo import add_privacy_demo
 
 feature = Feature(
     name="privacy",
     blueprints=(bp,),
     models=("app.privacy.models",),
+    demo=add_privacy_demo,
 )

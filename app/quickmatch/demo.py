@@ -12,13 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, delete, or_, select
 
 from app.accounts import passwords
 from app.accounts.models import AccountState, Role, User
 from app.db_types import utcnow
+from app.demo import (
+    DEMO_MATCHED,
+    DEMO_MEMBER,
+    SYNTHETIC_PHONE_PREFIX,
+    is_synthetic_phone,
+    synthetic_phone,
+)
 from app.extensions import db
 from app.profiles.models import MemberProfile
+from app.quickmatch import service
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
 from app.relations.models import Match
@@ -30,16 +39,6 @@ from verification.resident_id import check_character
 
 SYNTHETIC_MEMBERS = 150
 SYNTHETIC_SEED = 2026
-# 13800010000, 13800010001, ...: apart from the named demo accounts (13800000xxx).
-SYNTHETIC_PHONE_PREFIX = "+861380001"
-
-
-def synthetic_phone(index: int) -> str:
-    return f"{SYNTHETIC_PHONE_PREFIX}{index:04d}"
-
-
-def is_synthetic_phone(phone: str) -> bool:
-    return phone.startswith(SYNTHETIC_PHONE_PREFIX) and len(phone) == 14
 
 
 @dataclass(frozen=True)
@@ -211,8 +210,6 @@ def _id_number(index: int, profile: Profile) -> str:
 
 # -- Today (每日速配): likes waiting to be returned and one match -----------------------------
 
-DEMO_MEMBER = "+8613800000011"  # 思远: sign in as him to see today's page
-DEMO_MATCHED = "+8613800000012"  # 晓雯: matched with him a few days ago
 LIKES_WAITING = 2  # members on his list today who already like him
 MATCHED_DAYS_AGO = 3
 
@@ -278,3 +275,68 @@ def _likes_waiting(member_id: int, day: date) -> int:
             added += 1
     db.session.flush()
     return added
+
+
+def seed_demo() -> list[str]:
+    """Quick match's part of ``flask demo seed``: profiles for the verified demo members,
+    a synthetic population of verified members around them (with drawn photos), today's
+    suggestions (only for members without a list) and the Today page's likes and match.
+    Flushes; the demo runner commits. Returns the lines to show."""
+    from app.demo import DEMO_PASSWORD  # beside the accounts it is the password of
+    from app.profiles.demo import add_demo_photos
+
+    profiles = add_demo_profiles()
+    members = add_synthetic_members(DEMO_PASSWORD)
+    add_demo_photos()  # drawn avatars through the real upload path
+    settings = Settings.from_config(current_app.config)
+    summary = service.run(settings.today(), settings)
+    add_today_demo(settings)  # the Today page: likes waiting, a match
+    match_lounge_partner()  # the lounge's second conversation (a flagged message)
+    first, last = (synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
+    return [
+        f"Quick match (每日速配): {members} synthetic verified members added"
+        f" ({first} - {last}, same password), {profiles} demo profiles added.",
+        f"Today's suggestions ({summary.day.isoformat()}):",
+        *(f"  {line}" for line in service.summary_lines(summary)),
+    ]
+
+
+def match_lounge_partner() -> int | None:
+    """Match the demo member with the last synthetic member who has a profile (the
+    lounge's demo writes their conversation, with a message the fraud rules flag) and
+    take the two off each other's Today list. Kept on a second seeding. Flushes."""
+    member_id = db.session.scalar(select(User.id).where(User.phone == DEMO_MEMBER))
+    if member_id is None:
+        return None
+    rows = db.session.execute(
+        select(User.id, User.phone)
+        .join(MemberProfile, MemberProfile.user_id == User.id)
+        .where(User.state == AccountState.member, User.id != member_id)
+        .order_by(User.id.desc())
+    )
+    partner_id = next((uid for uid, phone in rows if is_synthetic_phone(phone)), None)
+    if partner_id is None:
+        return None
+    pair = Match.between(member_id, partner_id)
+    existing = select(Match.id).where(
+        Match.user_a_id == pair.user_a_id, Match.user_b_id == pair.user_b_id
+    )
+    if db.session.scalar(existing) is None:
+        pair.created_at = utcnow() - timedelta(days=1)
+        db.session.add(pair)
+    db.session.execute(
+        delete(DailySuggestion).where(
+            or_(
+                and_(
+                    DailySuggestion.viewer_id == member_id,
+                    DailySuggestion.candidate_id == partner_id,
+                ),
+                and_(
+                    DailySuggestion.viewer_id == partner_id,
+                    DailySuggestion.candidate_id == member_id,
+                ),
+            )
+        )
+    )
+    db.session.flush()
+    return partner_id

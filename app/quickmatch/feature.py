@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.features import Feature
 from app.quickmatch import bp, settings, tasks
+from app.quickmatch.demo import seed_demo
 from app.quickmatch.history import was_suggested
 from app.quickmatch.texts import NOTIFICATIONS
 from app.signals import member_ready_for_matching
@@ -25,4 +26,5 @@ feature = Feature(
     init_app=init_app,
     acquaintances=(was_suggested,),
     notifications=NOTIFICATIONS,
+    demo=seed_demo,
 )

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db
+from app.lounge.queries import chatted_matches
 from app.notifications.models import notify
 from app.quickmatch.models import MeetingAnswer, MeetingFeedback
 from app.relations.models import Match
+from app.relations.queries import apart
 
 DID_YOU_MEET = "did_you_meet"  # the notification's kind
 
@@ -28,14 +30,7 @@ DID_YOU_MEET = "did_you_meet"  # the notification's kind
 def due_matches(now: datetime, after_days: int, min_messages: int) -> list[Match]:
     """Open matches made at least ``after_days`` before ``now`` whose two sides have
     written ``min_messages`` messages between them (each at least one), not yet asked."""
-    from app.lounge.models import Message  # the lounge builds on quick match's models
-
-    chatted = (
-        select(Message.match_id)
-        .group_by(Message.match_id)
-        .having(func.count(Message.id) >= min_messages)
-        .having(func.count(func.distinct(Message.sender_id)) == 2)  # both sides wrote
-    )
+    chatted = chatted_matches(min_messages)
     asked = select(MeetingFeedback.match_id)
     query = (
         select(Match)
@@ -54,8 +49,6 @@ def ask_due(now: datetime, after_days: int, min_messages: int) -> int:
     """Ask both sides of every due match (an unanswered row each, a notification each);
     returns how many matches were asked. Pairs kept apart since are skipped. Flushes;
     the task commits. A repeated run asks nobody twice (the rows mark who was asked)."""
-    from app.relations.queries import apart
-
     asked = 0
     for match in due_matches(now, after_days, min_messages):
         if apart(match.user_a_id, match.user_b_id):

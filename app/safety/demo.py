@@ -16,10 +16,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db_types import utcnow
+from app.demo import DEMO_MEMBER
 from app.extensions import db
-from app.lounge.models import Message
-from app.quickmatch.demo import DEMO_MEMBER
-from app.relations.models import Match
+from app.lounge.queries import flagged_messages_to
 from app.safety import moderation, operations
 from app.safety.models import Report, ReportReason, ReportSource
 
@@ -34,27 +33,13 @@ def _user_id(phone: str) -> int | None:
     return db.session.scalar(select(User.id).where(User.phone == phone))
 
 
-def _flagged_messages(member_id: int) -> list[Message]:
-    """Flagged messages sent to the demo member (the lounge demo's scam opener)."""
-    matches = select(Match.id).where(
-        (Match.user_a_id == member_id) | (Match.user_b_id == member_id)
-    )
-    return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.match_id.in_(matches), Message.flagged, Message.sender_id != member_id)
-            .order_by(Message.id)
-        )
-    )
-
-
 def _reported(reported_id: int, source: ReportSource) -> bool:
     query = select(Report.id).where(Report.reported_id == reported_id, Report.source == source)
     return db.session.scalar(query.limit(1)) is not None
 
 
 def _scam_reports(member_id: int) -> int:
-    flagged = _flagged_messages(member_id)
+    flagged = flagged_messages_to(member_id)
     if not flagged:
         return 0
     sender_id = flagged[-1].sender_id

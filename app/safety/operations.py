@@ -175,3 +175,9 @@ def record_flagged_message(sender_id: int, partner_id: int, message_id: int) -> 
     row.evidence = {"conversations": conversations, "flagged_message_ids": flagged}
     db.session.flush()
     return row
+
+
+def file_flagged_message(_sender: object, **facts: int) -> None:
+    """Receiver of the lounge's ``message_flagged`` signal (connected in the feature's
+    ``init_app``): the flagged message goes into the fraud-filter report."""
+    record_flagged_message(facts["sender_id"], facts["partner_id"], facts["message_id"])

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db_types import utcnow
-from app.events.models import Event
+from app.demo import DEMO_MEMBER
+from app.events.queries import next_lecture_id
 from app.extensions import db
-from app.quickmatch.demo import DEMO_MEMBER
 from app.school import operations, reading
 from app.school.models import Course, Lesson, LessonKind
 
@@ -197,12 +197,7 @@ def _link_lecture(author_id: int) -> None:
     )
     if lesson is None:
         return
-    event_id = db.session.scalar(
-        select(Event.id)
-        .where(Event.category == "lecture", Event.starts_at > utcnow())
-        .order_by(Event.starts_at)
-        .limit(1)
-    )
+    event_id = next_lecture_id(utcnow())
     if event_id is not None:
         lesson.event_id = event_id
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.features import Feature, Section
 from app.school import bp
+from app.school.demo import add_school_demo
 
 feature = Feature(
     name="school",
@@ -14,4 +15,5 @@ feature = Feature(
         Section("school.console_courses", _l("Love school"), order=40, active=("school.",)),
     ),
     models=("app.school.models",),
+    demo=add_school_demo,
 )

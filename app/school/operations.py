@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.models import record
 from app.db_types import utcnow
-from app.events.models import Event
+from app.events.queries import event_exists
 from app.extensions import db
 from app.school import rendering
 from app.school.models import Course, CourseState, Lesson, LessonKind, LessonProgress
@@ -60,7 +60,7 @@ def event_problem(kind: LessonKind, event_id: int | None) -> LazyString | None:
         return None
     if kind is not LessonKind.lecture:
         return _l("Only a lecture can link to an event. Leave the number empty.")
-    if db.session.get(Event, event_id) is None:
+    if not event_exists(event_id):
         return _l("There is no event with this number.")
     return None
 
