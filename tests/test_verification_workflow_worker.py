@@ -21,7 +21,7 @@ from app.accounts.models import AccountState, User
 from app.audit.models import AuditEntry
 from app.db_types import utcnow
 from app.extensions import db
-from app.verification import operations, runtime, tasks
+from app.verification import operations, queries, runtime, tasks
 from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
 from tests.factories import make_user
 from tests.verification_helpers import id_number
@@ -276,7 +276,7 @@ def test_the_reconciler_redispatches_stuck_checks_and_lost_dispatches(app, start
     assert {c.attempts for c in checks_of(app, stuck).values()} == {2}
     assert {c.attempts for c in checks_of(app, lost).values()} == {1}
     with app.app_context():
-        pending = select(func.count()).where(Check.state.in_(tasks.PENDING))
+        pending = select(func.count()).where(Check.state.in_(queries.PENDING))
         assert db.session.scalar(pending) == 0
 
 

@@ -1,4 +1,5 @@
-"""Verification operations: open a case, record department answers, decide.
+"""Verification operations: open a case, attempt its checks, record department answers
+and unavailability, decide, re-check; every state change of the workflow.
 
 Operations flush; the request, task or command that calls them commits once, and
 queues tasks only after that commit.
@@ -6,9 +7,11 @@ queues tasks only after that commit.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import AccountState, User
@@ -16,7 +19,7 @@ from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import notify
-from app.verification import duplicates
+from app.verification import duplicates, health, outage
 from app.verification.models import (
     OPEN_CASE_STATES,
     Case,
@@ -27,8 +30,10 @@ from app.verification.models import (
     ConsentKind,
     VerifiedFact,
 )
+from app.verification.queries import PENDING
 from verification import resident_id
 from verification.departments import Answer, Department, Outcome
+from verification.health import Admission, BreakerState
 from verification.policy import Decision, Policy
 from verification.protection import Protector, mask_name
 
@@ -88,6 +93,17 @@ def open_case(
     return case
 
 
+def admit_attempt(check: Check, policy: Policy, now: datetime) -> bool:
+    """Let a check ask its department, past the department's circuit breaker: True, it
+    is running for one more attempt; False, the department is down and the check waits
+    without spending an attempt. Flushes."""
+    if health.admit(check.department, now, policy.breaker) is Admission.wait:
+        outage.wait(check, now)
+        return False
+    start_attempt(check, policy, now)
+    return True
+
+
 def start_attempt(check: Check, policy: Policy, now: datetime | None = None) -> None:
     """Mark a check as running for one more attempt, with a deadline. Flushes."""
     now = now or utcnow()
@@ -127,6 +143,62 @@ def record_error(check: Check, reason: str) -> None:
     check.answered_at = utcnow()
     check.deadline_at = None
     db.session.flush()
+
+
+class Unavailable(enum.StrEnum):
+    """What becomes of a check whose department did not answer."""
+
+    wait = "wait"  # the department is down (its breaker opened): wait for its recovery
+    give_up = "give_up"  # that was the last attempt: an error, an administrator decides
+    retry = "retry"  # try again after a backoff
+
+
+def record_unavailable(check: Check, error: str, policy: Policy, now: datetime) -> Unavailable:
+    """An unavailable answer or a time-out: count it on the department's breaker, then
+    make the check wait if the breaker is open. Flushes; giving up (``record_error``)
+    and queueing the retry (``requeue``) are the caller's."""
+    breaker = health.record_failure(check.department, now, policy.breaker, error)
+    if breaker is not BreakerState.closed:
+        outage.wait(check, now)
+        return Unavailable.wait
+    if check.attempts >= policy.max_attempts:
+        return Unavailable.give_up
+    return Unavailable.retry
+
+
+def requeue(check: Check, retry_at: datetime, policy: Policy) -> None:
+    """Queue a check again for a retry at ``retry_at``; its deadline is past the retry,
+    so the reconciler leaves it alone until then. Flushes."""
+    check.state = CheckState.queued
+    check.deadline_at = retry_at + policy.check_deadline
+    db.session.flush()
+
+
+def finish(check: Check, answer: Answer | None, reason: str, policy: Policy, now: datetime) -> bool:
+    """Keep the department's answer, or without one the error ``reason``, and tell the
+    department's breaker. Returns whether the answer closed the breaker (the caller
+    resumes the department's waiting checks after its commit). Flushes."""
+    if answer is not None:
+        record_answer(check, answer)
+        return health.record_success(check.department, now, policy.breaker)
+    record_error(check, reason)
+    health.lock(check.department).release_trial()  # a refusal: let another trial in
+    db.session.flush()
+    return False
+
+
+def postpone(check_ids: Sequence[int], until: datetime) -> None:
+    """Move the deadline of stuck checks, which are dispatched again, so the next
+    reconciliation leaves them alone; a check that finished meanwhile keeps its answer
+    (and its re-dispatch does nothing)."""
+    if not check_ids:
+        return
+    db.session.execute(
+        update(Check)
+        .where(Check.id.in_(check_ids), Check.state.in_(PENDING))
+        .values(deadline_at=until),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def decide(case: Case, policy: Policy, now: datetime | None = None) -> str | None:

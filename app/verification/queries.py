@@ -1,13 +1,15 @@
 """Reads of verification: the applicant's cases, checks and verified facts; the
-administrators' review queue, a case's history, the audit log and its filter choices.
-Nothing here writes, except the row lock of ``lock_case``."""
+administrators' review queue, a case's history, the audit log and its filter choices;
+the workflow's checks to dispatch, stuck checks and undecided cases. Nothing here
+writes, except the row lock of ``lock_case``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Exists, Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -143,3 +145,61 @@ def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
     if not wanted:
         return {}
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+# The workflow's reads (the tasks and the reconciler)
+
+PENDING = (CheckState.queued, CheckState.running)  # the reconciler's to look after
+UNFINISHED = (*PENDING, CheckState.waiting)  # a case with one of these is undecided
+
+
+def queued_checks(case_id: int) -> list[int]:
+    """The ids of a case's checks not yet sent to their department."""
+    return list(
+        db.session.scalars(
+            select(Check.id).where(Check.case_id == case_id, Check.state == CheckState.queued)
+        )
+    )
+
+
+def has_unfinished_checks(case_id: int) -> bool:
+    return bool(db.session.scalar(select(_unfinished_check(case_id))))
+
+
+def _unfinished_check(case_id: object) -> Exists:
+    return exists().where(Check.case_id == case_id, Check.state.in_(UNFINISHED))
+
+
+def stuck_checks(now: datetime, deadline: timedelta) -> list[int]:
+    """Pending checks past their deadline (a lost worker, a lost message), and queued
+    checks without one whose case is older than ``deadline`` (their dispatch was lost).
+    Waiting checks are not stuck: their department's recovery resumes them."""
+    return list(
+        db.session.scalars(
+            select(Check.id)
+            .join(Check.case)
+            .where(
+                Check.state.in_(PENDING),
+                or_(
+                    Check.deadline_at < now,
+                    and_(Check.deadline_at.is_(None), Case.created_at < now - deadline),
+                ),
+            )
+        )
+    )
+
+
+def undecided_cases() -> list[int]:
+    """Cases still checking though every check is final: their decision was lost."""
+    return list(
+        db.session.scalars(
+            select(Case.id).where(Case.state == CaseState.checking, ~_unfinished_check(Case.id))
+        )
+    )
+
+
+def expired_facts(now: datetime, limit: int) -> list[VerifiedFact]:
+    """Verified facts past their expiry, due for a re-check."""
+    return list(
+        db.session.scalars(select(VerifiedFact).where(VerifiedFact.expires_at < now).limit(limit))
+    )

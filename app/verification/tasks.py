@@ -35,22 +35,22 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.schedules import crontab
 from flask import current_app
-from sqlalchemy import Exists, and_, exists, or_, select, update
 
 from app.db_types import utcnow
 from app.extensions import db
 from app.locking import lock_row
 from app.periodic import periodic_task
 from app.transactions import after_commit
-from app.verification import duplicates, health, operations, outage, runtime
-from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact
+from app.verification import duplicates, health, operations, outage, queries, runtime
+from app.verification.models import Case, Check, CheckState
+from app.verification.operations import Unavailable
 from verification.departments import (
     Answer,
     Applicant,
@@ -58,21 +58,16 @@ from verification.departments import (
     DepartmentError,
     DepartmentUnavailable,
 )
-from verification.health import Admission, BreakerState
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-PENDING = (CheckState.queued, CheckState.running)  # the reconciler's to look after
-UNFINISHED = (*PENDING, CheckState.waiting)  # a case with one of these is undecided
 
 
 @shared_task(name="verification.dispatch_case", acks_late=True, ignore_result=True)
 def dispatch_case(case_id: int) -> int:
     """Queue every queued check of a case at once; returns how many were queued."""
-    check_ids = db.session.scalars(
-        select(Check.id).where(Check.case_id == case_id, Check.state == CheckState.queued)
-    ).all()
+    check_ids = queries.queued_checks(case_id)
     db.session.rollback()
     for check_id in check_ids:
         queue_check(check_id)
@@ -89,6 +84,10 @@ def queue_check(check_id: int) -> None:
     )
 
 
+# Retries are not Celery's ``autoretry_for``/``retry_backoff``: the backoff and the
+# number of attempts are settings of the application (read per call), attempts are
+# counted in the database (a re-delivered message must not start them again), and an
+# open breaker makes the check wait instead of retrying. ``_unavailable`` retries.
 @shared_task(
     bind=True,
     name="verification.run_check",
@@ -107,7 +106,7 @@ def run_check(self: Task, check_id: int) -> str | None:
     try:
         answer = ask(department, applicant)
     except (DepartmentUnavailable, SoftTimeLimitExceeded) as error:
-        return _retry_or_give_up(self, check_id, str(error) or "time limit")
+        return _unavailable(self, check_id, str(error) or "time limit")
     except DepartmentError as error:
         log.warning("department %s refused check %s: %s", department, check_id, error)
         return _finish(check_id, None, reason="department_error")
@@ -119,14 +118,11 @@ def _start_attempt(check_id: int) -> tuple[Department, Applicant] | None:
     if check is None or check.is_final or check.state is CheckState.waiting:
         db.session.rollback()  # a waiting check is resumed with a fresh message
         return None
-    policy, now = runtime.policy(), utcnow()
-    if health.admit(check.department, now, policy.breaker) is Admission.wait:
-        outage.wait(check, now)
+    if not operations.admit_attempt(check, runtime.policy(), utcnow()):
         department = check.department
         db.session.commit()
         log.info("department %s is down: check %s waits for it", department, check_id)
         return None
-    operations.start_attempt(check, policy, now)
     started = (check.department, runtime.applicant_for(check.case))
     db.session.commit()  # no connection or lock is held while the department answers
     return started
@@ -175,22 +171,22 @@ def retry_countdown(attempts: int) -> float:
     return delay * random.uniform(0.8, 1.0)  # noqa: S311 - timing, not security
 
 
-def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
-    policy, now = runtime.policy(), utcnow()
+def _unavailable(task: Task, check_id: int, error: str) -> str | None:
+    """The department did not answer: wait for its recovery, give up, or retry. Commits."""
     check = lock_row(Check, check_id)
     if check is None or check.is_final:
         db.session.rollback()
         return None
-    breaker = health.record_failure(check.department, now, policy.breaker, error)
-    if breaker is not BreakerState.closed:
-        return _wait_for_recovery(check, now, error)
-    if check.attempts >= policy.max_attempts:
-        return _finish(check_id, None, reason="unavailable")
-    countdown = retry_countdown(check.attempts)
-    check.state = CheckState.queued
-    # The reconciler leaves it alone while the retry is due.
-    check.deadline_at = utcnow() + timedelta(seconds=countdown) + policy.check_deadline
-    department, attempts = check.department, check.attempts
+    policy, department = runtime.policy(), check.department
+    outcome = operations.record_unavailable(check, error, policy, utcnow())
+    if outcome is Unavailable.give_up:
+        return _finish(check_id, None, reason=outage.UNAVAILABLE)
+    if outcome is Unavailable.wait:
+        db.session.commit()
+        log.info("department %s is down (%s): check %s waits for it", department, error, check_id)
+        return CheckState.waiting.value
+    attempts, countdown = check.attempts, retry_countdown(check.attempts)
+    operations.requeue(check, utcnow() + timedelta(seconds=countdown), policy)
     db.session.commit()
     log.info(
         "department %s unavailable for check %s (attempt %d): %s; retry in %.1fs",
@@ -207,40 +203,23 @@ def _retry_or_give_up(task: Task, check_id: int, error: str) -> str | None:
     raise task.retry(countdown=countdown, exc=DepartmentUnavailable(error))
 
 
-def _wait_for_recovery(check: Check, now: datetime, error: str) -> str:
-    """The department is down (the breaker is open): wait instead of retrying. Commits."""
-    outage.wait(check, now)
-    department, check_id = check.department, check.id
-    db.session.commit()
-    log.info("department %s is down (%s): check %s waits for it", department, error, check_id)
-    return CheckState.waiting.value
-
-
-def _finish(check_id: int, answer: Answer | None, reason: str | None = None) -> str | None:
+def _finish(check_id: int, answer: Answer | None, reason: str = "unavailable") -> str | None:
+    """Keep the answer (or the error), commit, and decide the case if this was its last
+    unfinished check."""
     check = lock_row(Check, check_id)
     if check is None:
         db.session.rollback()
         return None
-    settings, recovered = runtime.policy().breaker, False
-    if answer is not None:
-        operations.record_answer(check, answer)
-        recovered = health.record_success(check.department, utcnow(), settings)
-    else:
-        operations.record_error(check, reason or "unavailable")
-        health.lock(check.department).release_trial()  # a refusal: let another trial in
+    recovered = operations.finish(check, answer, reason, runtime.policy(), utcnow())
     state, case_id, department = check.state.value, check.case_id, check.department
     if recovered:
         after_commit(resume_department.delay, str(department))
     db.session.commit()
     # Whichever check commits last sees every check final (each looks after its own
     # commit), so at least one decides; the lock in ``decide`` makes it exactly one.
-    if not db.session.scalar(select(_pending_check(case_id))):
+    if not queries.has_unfinished_checks(case_id):
         decide(case_id)
     return state
-
-
-def _pending_check(case_id: object) -> Exists:
-    return exists().where(Check.case_id == case_id, Check.state.in_(UNFINISHED))
 
 
 @shared_task(name="verification.resume_department", acks_late=True, ignore_result=True)
@@ -298,40 +277,16 @@ def reconcile() -> int:
     decide cases whose checks all finished but were never decided. Commits; returns how
     many checks were re-dispatched.
 
-    A queued check without a deadline was never picked up: its dispatch was lost if the
-    case is older than the check deadline. A waiting check is left alone (its
-    department's recovery resumes it) until it has waited ``outage_patience``: then it
-    is an error and its case is decided (review).
+    A waiting check is left alone (its department's recovery resumes it) until it has
+    waited ``outage_patience``: then it is an error and its case is decided (review).
     """
-    now = utcnow()
-    deadline = runtime.policy().check_deadline
-    outage.run_out_of_patience(now, runtime.policy())
-    stuck = db.session.scalars(
-        select(Check.id)
-        .join(Check.case)
-        .where(
-            Check.state.in_(PENDING),
-            or_(
-                Check.deadline_at < now,
-                and_(Check.deadline_at.is_(None), Case.created_at < now - deadline),
-            ),
-        )
-    ).all()
-    if stuck:
-        # Only the deadline moves (so the next run leaves them alone); a check that
-        # finished meanwhile keeps its answer and its re-dispatch does nothing.
-        db.session.execute(
-            update(Check)
-            .where(Check.id.in_(stuck), Check.state.in_(PENDING))
-            .values(deadline_at=now + deadline),
-            execution_options={"synchronize_session": False},
-        )
-    undecided = db.session.scalars(
-        select(Case.id).where(Case.state == CaseState.checking, ~_pending_check(Case.id))
-    ).all()
+    now, policy = utcnow(), runtime.policy()
+    outage.run_out_of_patience(now, policy)
+    stuck = queries.stuck_checks(now, policy.check_deadline)
+    operations.postpone(stuck, now + policy.check_deadline)
     for check_id in stuck:
         after_commit(queue_check, check_id)
-    for case_id in undecided:
+    for case_id in queries.undecided_cases():
         after_commit(decide_case.delay, case_id)
     db.session.commit()
     return len(stuck)
@@ -345,11 +300,8 @@ def reconcile() -> int:
 )
 def recheck_expired_facts(limit: int = 500) -> int:
     """Re-verify members' facts past their expiry. Commits after each member."""
-    facts = db.session.scalars(
-        select(VerifiedFact).where(VerifiedFact.expires_at < utcnow()).limit(limit)
-    ).all()
     done = 0
-    for fact in facts:
+    for fact in queries.expired_facts(utcnow(), limit):
         if health.is_down(fact.department):
             continue  # its breaker is open: try again on the next run
         case = db.session.get(Case, fact.case_id)
