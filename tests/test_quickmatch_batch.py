@@ -235,6 +235,7 @@ def test_the_write_skips_members_no_longer_verified_and_lists_already_written(ap
     assert total == 2
 
 
+@pytest.mark.commits  # threads
 def test_two_writers_of_one_day_never_mix_lists(app, members):
     """A second run writing while the first has not committed yet (a re-delivered task,
     a run by hand) waits for the day's lock, then finds the lists and adds nothing."""

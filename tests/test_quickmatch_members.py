@@ -94,6 +94,7 @@ def test_a_malformed_profile_is_logged_and_skipped_the_rest_load(app, caplog):
     assert f"skipping the profile of member {bad}" in caplog.text
 
 
+@pytest.mark.commits  # counts every statement, savepoints too
 def test_members_load_in_one_query_however_many(app):
     add_members(app, population(5))
     with app.app_context(), count_queries() as few:
@@ -104,6 +105,7 @@ def test_members_load_in_one_query_however_many(app):
     assert len(few) == len(many) == 1
 
 
+@pytest.mark.commits  # counts every statement, savepoints too
 def test_history_comes_from_suggestions_reactions_blocks_and_matches(app):
     a, b, c, d = add_members(app, [ANNA] * 4)
     with app.app_context():

@@ -201,6 +201,7 @@ def test_an_administrator_with_a_stale_page_gets_409(app, client, admin):
     assert load(app, Case, case_id).state is CaseState.approved
 
 
+@pytest.mark.commits  # threads
 def test_two_administrators_deciding_at_once_record_one_decision(app, admin, client):
     case_id = open_case(app)
     clients = [client, app.test_client()]

@@ -307,6 +307,7 @@ def race(app, monkeypatch):
     return arrange
 
 
+@pytest.mark.commits  # threads
 def test_a_double_submit_that_races_the_first_leads_to_the_first_case(app, client, race):
     user = login_as(app, client)
     race(user.id, DEGREE_UNVERIFIED)
@@ -373,6 +374,7 @@ def _all_stored_text(app: Flask) -> list[tuple[str, str, str]]:
         ]
 
 
+@pytest.mark.commits  # reads from another connection
 def test_the_name_and_id_number_are_never_shown_or_stored_in_plain_text(app, english, caplog):
     caplog.set_level(logging.DEBUG)
     number = id_number()

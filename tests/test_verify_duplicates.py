@@ -234,6 +234,7 @@ def test_a_held_identity_is_free_again_once_the_holder_erased_their_account(app,
     assert state_of(app, case.user_id) is AccountState.member
 
 
+@pytest.mark.commits  # threads
 def test_applicants_with_one_id_number_at_once_make_one_member(app):
     """Real threads, each its own account and client, released together: every case is
     checked at the same time, and the database lets only one of them become a member."""
