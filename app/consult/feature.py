@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.consult import bp
 from app.consult.demo import add_consult_demo
+from app.consult.my_data import ConsultationData
 from app.consult.texts import KINDS
 from app.features import Feature, Section
 
@@ -26,5 +27,6 @@ feature = Feature(
     ),
     models=("app.consult.models",),
     notifications=KINDS,
+    my_data=ConsultationData(),
     demo=add_consult_demo,
 )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.events import bp
 from app.events.demo import add_events_demo
+from app.events.my_data import EventData
 from app.events.queries import seated_together
 from app.events.texts import NOTIFICATIONS
 from app.features import Feature, Section
@@ -18,5 +19,6 @@ feature = Feature(
     tasks=("app.events.tasks",),
     acquaintances=(seated_together,),
     notifications=NOTIFICATIONS,
+    my_data=EventData(),
     demo=add_events_demo,
 )

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.features import Feature, Section
 from app.introductions import bp
 from app.introductions.demo import add_introductions_demo
+from app.introductions.my_data import IntroductionData
 from app.introductions.operations import introduced
 
 feature = Feature(
@@ -19,5 +20,6 @@ feature = Feature(
     ),
     models=("app.introductions.models",),
     acquaintances=(introduced,),
+    my_data=IntroductionData(),
     demo=add_introductions_demo,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.features import Feature
 from app.lounge import bp
 from app.lounge.demo import add_lounge_demo
+from app.lounge.my_data import LoungeData
 from app.lounge.texts import NOTIFICATIONS
 
 feature = Feature(
@@ -12,5 +13,6 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.lounge.models",),
     notifications=NOTIFICATIONS,
+    my_data=LoungeData(),
     demo=add_lounge_demo,
 )

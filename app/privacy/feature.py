@@ -5,10 +5,12 @@ from __future__ import annotations
 from app.features import Feature
 from app.privacy import bp
 from app.privacy.demo import add_privacy_demo
+from app.privacy.my_data import AccessLogData
 
 feature = Feature(
     name="privacy",
     blueprints=(bp,),
     models=("app.privacy.models",),
+    my_data=AccessLogData(),
     demo=add_privacy_demo,
 )

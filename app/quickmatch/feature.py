@@ -8,6 +8,7 @@ from app.features import Feature
 from app.quickmatch import bp, settings, tasks
 from app.quickmatch.demo import seed_demo
 from app.quickmatch.history import was_suggested
+from app.quickmatch.my_data import QuickMatchData
 from app.quickmatch.texts import NOTIFICATIONS
 from app.signals import member_ready_for_matching
 
@@ -26,5 +27,6 @@ feature = Feature(
     init_app=init_app,
     acquaintances=(was_suggested,),
     notifications=NOTIFICATIONS,
+    my_data=QuickMatchData(),
     demo=seed_demo,
 )

@@ -9,6 +9,7 @@ from app.features import Feature, Section
 from app.safety import bp, operations
 from app.safety.demo import add_safety_demo
 from app.safety.moderation import waiting_count
+from app.safety.my_data import SafetyData
 from app.safety.texts import NOTIFICATIONS
 from app.signals import message_flagged
 
@@ -34,5 +35,6 @@ feature = Feature(
     ),
     models=("app.safety.models",),
     notifications=NOTIFICATIONS,
+    my_data=SafetyData(),
     demo=add_safety_demo,
 )

@@ -13,6 +13,7 @@ from app.verification import (
     runtime,
     texts,
 )
+from app.verification.my_data import VerificationData
 
 feature = Feature(
     name="verification",
@@ -32,4 +33,5 @@ feature = Feature(
         Section("review.departments", _l("Departments"), order=50),
         Section("review.audit_log", _l("Audit log"), order=60),
     ),
+    my_data=VerificationData(),
 )
