@@ -38,7 +38,7 @@ class CheckState(enum.StrEnum):
     queued = "queued"
     running = "running"
     # Its department's system is down (circuit breaker open): no attempt is spent; it
-    # resumes when the department recovers (``verification.health``).
+    # resumes when the department recovers (``app.verification.health``).
     waiting = "waiting"
     passed = "passed"
     failed = "failed"
@@ -70,7 +70,7 @@ class Case(db.Model):
         ),
         # One person, one account: one approved case (a member) per ID number. Anyone
         # may apply with any number, so the application reveals nobody; a duplicate is
-        # settled when its case would be approved (``verification.duplicates``). An
+        # settled when its case would be approved (``app.verification.duplicates``). An
         # erased account's cases keep an empty index, which holds nothing.
         Index(
             "uq_verification_case_identity_approved",

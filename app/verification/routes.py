@@ -1,7 +1,7 @@
 """Applicant views: apply once, watch the six departments answer, see verified facts.
 
 Thin: the form checks the shape of input, then one try is counted against the
-account's daily limit, ``verification.operations`` applies the rules, the view commits
+account's daily limit, ``operations`` applies the rules, the view commits
 and only then queues the checks. An ID number that another account holds is accepted
 like any other: the answer never tells who has an account.
 """

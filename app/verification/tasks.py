@@ -18,9 +18,9 @@ Robustness on a real broker:
   until ``VERIFICATION_MAX_ATTEMPTS``; then the check is an error and the case goes
   to review.
 - Unless the department itself is down: every unavailable answer and time-out feeds
-  its circuit breaker (``verification.health``). While it is open the department's
+  its circuit breaker (``health``). While it is open the department's
   checks *wait* (no call, no attempt spent) and ``resume_department`` queues them
-  again when it recovers (a trial check answers, or ``verification.probes`` pings it);
+  again when it recovers (a trial check answers, or ``probes`` pings it);
   a check waiting past ``VERIFICATION_OUTAGE_PATIENCE`` goes to review (``reconcile``),
   and is retried by itself when the department recovers, unless an administrator
   decided the case meanwhile.
