@@ -13,9 +13,10 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# A member may now be matched (quick match's 每日速配): verification approved a member who
-# has a profile, a verified member saved their profile for the first time, or a member
-# gave their consent to matching again. Sent as ``send(member_id=...)``.
+# A member may now be matched (quick match's 每日速配): verification approved a member (one
+# verified again may have a profile already), a verified member saved their profile for
+# the first time, or a member gave their consent to matching again. Receivers check what
+# they need (quick match: a profile, no list yet). Sent as ``send(member_id=...)``.
 member_ready_for_matching = _signals.signal(
     "member-ready-for-matching",
     doc="A member became ready for matching; sent with member_id, before the commit.",

@@ -19,7 +19,7 @@ from celery.signals import task_prerun
 from flask import Flask
 from sqlalchemy import event, func, select
 
-from app.accounts.models import User
+from app.accounts.models import AccountState, User
 from app.db_types import utcnow
 from app.extensions import db
 from app.privacy import operations as privacy
@@ -27,7 +27,11 @@ from app.quickmatch import service, tasks
 from app.quickmatch.models import DailyList, DailySuggestion
 from app.quickmatch.settings import Settings
 from app.signals import member_ready_for_matching
+from app.verification import operations as verification
+from app.verification import runtime
+from app.verification.models import Case, CaseState
 from matching import Profile
+from tests.factories import make_user
 from tests.quickmatch_helpers import add_members, population
 from tests.test_today_page import sign_in, suggest, today_of
 
@@ -186,6 +190,23 @@ def test_consent_given_again_queues_one_list_after_the_commit(app, client, peopl
     size, listed = lists_of(app, people[0])
     assert size == len(listed) > 0
     assert client.get("/today/").get_data(as_text=True).count('data-testid="today-card"') == size
+
+
+def test_an_approval_of_a_member_with_a_profile_queues_their_list(app, people, batch_ran):
+    """A member verified again (their profile kept) whose case an administrator approves."""
+    [member] = add_members(
+        app, population(40, seed=3)[:1], state=AccountState.verifying, case_state=CaseState.review
+    )
+    admin = make_user(app, "admin")
+    with app.app_context(), prepared_lists() as runs:
+        case = db.session.scalar(select(Case).where(Case.user_id == member))
+        reviewer = db.session.get(User, admin.id)
+        verification.review(case, reviewer, True, "Seen at the desk", runtime.policy())
+        assert runs == []
+        db.session.commit()
+        assert runs == [(member, today_of(app).isoformat())]
+    size, listed = lists_of(app, member)
+    assert size == len(listed) > 0
 
 
 def test_the_task_waits_for_the_commit_and_a_rollback_queues_nothing(app, people, batch_ran):

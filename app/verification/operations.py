@@ -19,6 +19,7 @@ from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
 from app.notifications.models import notify
+from app.signals import member_ready_for_matching
 from app.verification import duplicates, health, outage
 from app.verification.models import (
     OPEN_CASE_STATES,
@@ -288,6 +289,7 @@ def _approve(
             _keep_fact(user.id, case.id, check, policy, now)
     audit("verification.approve", "case", case.id, actor_id=actor_id, reason=reason)
     notify(user.id, "verification.approved", case_id=case.id)
+    member_ready_for_matching.send(member_id=user.id)  # inside the savepoint: a rollback drops it
 
 
 def _reject(case: Case, user: User, now: datetime, actor_id: int | None, reason: str) -> None:
