@@ -23,7 +23,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,41 +220,50 @@ def _copy_postgres_database(base_url: str, template: str, name: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+@contextmanager
+def demo_copy(template: DemoTemplate, folder: Path) -> Iterator[tuple[str, str]]:
+    """A copy of the seeded demo in ``folder`` (``shutil.copy`` of the SQLite file, or
+    ``CREATE DATABASE ... TEMPLATE``; the photos copied too): yields its database URL
+    and photo folder, and drops a PostgreSQL copy afterwards."""
+    photos = folder / "photos"
+    if template.photo_dir.exists():
+        shutil.copytree(template.photo_dir, photos)
+    if template.base_url == "sqlite":
+        path = folder / "demo.db"
+        shutil.copy(template.name, path)
+        yield f"sqlite:///{path}", str(photos)
+        return
+    name = f"{template.name}_{uuid.uuid4().hex[:8]}"
+    url = _copy_postgres_database(template.base_url, template.name, name)
+    try:
+        yield url, str(photos)
+    finally:
+        _drop_postgres_database(template.base_url, name)
+
+
 @pytest.fixture
 def demo_app_factory(demo_template: DemoTemplate, tmp_path: Path) -> Iterator:
     """Build apps on this test's own copy of the seeded demo (database and photos), so
     demo tests stay independent without seeding again; the copy is dropped afterwards.
     Every app of one test shares its copy."""
     apps: list[Flask] = []
-    copy: dict[str, str] = {}
+    with ExitStack() as stack:
+        copies: list[tuple[str, str]] = []
 
-    def build(**overrides: object) -> Flask:
-        if not copy:
-            photos = tmp_path / "photos"
-            if demo_template.photo_dir.exists():
-                shutil.copytree(demo_template.photo_dir, photos)
-            if demo_template.base_url == "sqlite":
-                path = tmp_path / "demo.db"
-                shutil.copy(demo_template.name, path)
-                copy["url"] = f"sqlite:///{path}"
-            else:
-                copy["name"] = f"{demo_template.name}_{uuid.uuid4().hex[:8]}"
-                copy["url"] = _copy_postgres_database(
-                    demo_template.base_url, demo_template.name, copy["name"]
-                )
-            copy["photos"] = str(photos)
-        built = make_test_app(copy["url"], **{"PHOTO_DIR": copy["photos"], **overrides})
-        apps.append(built)
-        return built
+        def build(**overrides: object) -> Flask:
+            if not copies:
+                copies.append(stack.enter_context(demo_copy(demo_template, tmp_path)))
+            url, photos = copies[0]
+            built = make_test_app(url, **{"PHOTO_DIR": photos, **overrides})
+            apps.append(built)
+            return built
 
-    yield build
-    for built in apps:
-        with built.app_context():
-            limiter.reset()
-            db.session.remove()
-            db.engine.dispose()
-    if "name" in copy:
-        _drop_postgres_database(demo_template.base_url, copy["name"])
+        yield build
+        for built in apps:
+            with built.app_context():
+                limiter.reset()
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture
@@ -330,12 +339,11 @@ def worker_app(migrated: str) -> Iterator[WorkerApp]:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _savepoints_on_pysqlite(engine)
-    state = {name: vars(limiter)[name] for name in ("_storage", "_limiter")}
     yield WorkerApp(
         app,
         copy.deepcopy(dict(app.config)),
         dict(app.extensions),
-        state,
+        dict(vars(limiter)),  # init_app sets it up for the app it was given last
         threading.get_ident(),
     )
     engine.dispose()

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from app.demo import DEMO_PASSWORD
-from tests.conftest import empty_all_tables, make_test_app
+from app.extensions import db
+from tests.conftest import DemoTemplate, demo_copy, make_test_app
 from tests.factories import login_as
 from tests.test_authorisation import TABLE
 
@@ -181,12 +182,17 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(migrated: str) -> Iterator[World]:
-    app = make_test_app(migrated, RATELIMIT_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
-    yield World(app)
-    empty_all_tables(app)
+def world(demo_template: DemoTemplate, tmp_path_factory) -> Iterator[World]:
+    """The module's app on a copy of the demo, seeded once per test worker."""
+    assert demo_template.result.exit_code == 0, demo_template.result.output
+    with demo_copy(demo_template, tmp_path_factory.mktemp("fuzz-demo")) as (url, photos):
+        app = make_test_app(
+            url, PHOTO_DIR=photos, RATELIMIT_ENABLED=False, PROPAGATE_EXCEPTIONS=False
+        )
+        yield World(app)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # nobody stays connected to a copy about to be dropped
 
 
 def id_names(app: Flask, endpoint: str) -> list[str]:
