@@ -55,6 +55,19 @@ def make_user(app: Flask, kind: str = "registered", **fields: object) -> User:
         return user
 
 
+def make_member(app: Flask, seed: int = 7) -> User:
+    """A verified member with a profile, in one line: an approved case with its verified
+    education, and a member profile, from one synthetic person (``seed`` picks who)."""
+    from tests.quickmatch_helpers import add_members, population  # it imports this module
+
+    person = next(p for p in population(20, seed=seed) if p.education)
+    [user_id] = add_members(app, [person])
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        db.session.expunge(user)
+        return user
+
+
 def login_as(app: Flask, client: FlaskClient, kind: str = "registered") -> User:
     """Create a user of ``kind`` and sign in through the real sign-in form."""
     user = make_user(app, kind)
