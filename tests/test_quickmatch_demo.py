@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from app.accounts.models import AccountState, User
 from app.demo import is_synthetic_phone, synthetic_phone
 from app.extensions import db
+from app.profiles.demo import DEMO_PROFILES
 from app.profiles.loader import load_profiles
 from app.profiles.models import MemberProfile
-from app.quickmatch.demo import DEMO_PROFILES, SYNTHETIC_MEMBERS
+from app.quickmatch.demo import SYNTHETIC_MEMBERS
 from app.quickmatch.settings import Settings
 from app.verification import runtime
 from app.verification.models import Case, CaseState, Check, CheckState, VerifiedFact

@@ -18,7 +18,7 @@ from app.events.models import Event, EventCategory, Pick, Signup, SignupState
 from app.events.operations import verified_gender
 from app.extensions import db
 from app.relations.models import Match
-from app.verification.models import Case, CaseState
+from app.verification.queries import approved_identities
 
 WANG, LI = "+8613800000002", "+8613800000003"
 PAST_TITLE = "城市漫步：白马湖畔的秋天"
@@ -45,10 +45,11 @@ def _user_id(phone: str) -> int | None:
 
 def _synthetic_by_gender(limit: int) -> dict[str, list[int]]:
     """Verified synthetic members of each gender, lowest ids first."""
+    identity = approved_identities()
     rows = db.session.execute(
-        select(User.id, User.phone, Case.gender)
-        .join(Case, Case.user_id == User.id)
-        .where(User.state == AccountState.member, Case.state == CaseState.approved)
+        select(User.id, User.phone, identity.c.gender)
+        .join(identity, identity.c.user_id == User.id)
+        .where(User.state == AccountState.member)
         .order_by(User.id)
     )
     found: dict[str, list[int]] = {"M": [], "F": []}

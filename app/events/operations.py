@@ -20,7 +20,7 @@ from app.events.models import ACTIVE_STATES, Event, EventState, Signup, SignupSt
 from app.extensions import db
 from app.locking import lock_row
 from app.notifications.models import notify
-from app.verification.models import Case, CaseState
+from app.verification.queries import verified_gender
 
 SEAT_OFFERED = "event_seat_offered"  # notification kinds
 OFFER_EXPIRED = "event_offer_expired"
@@ -79,17 +79,6 @@ def gender_full(event: Event, rows: list[Signup], gender: str | None, now: datet
 
 def waitlist(rows: list[Signup]) -> list[Signup]:
     return [r for r in rows if r.state is SignupState.waitlisted]
-
-
-def verified_gender(member_id: int) -> str | None:
-    """The gender from the member's approved real-name case ("M"/"F"), if any."""
-    query = (
-        select(Case.gender)
-        .where(Case.user_id == member_id, Case.state == CaseState.approved)
-        .order_by(Case.id.desc())
-        .limit(1)
-    )
-    return db.session.scalar(query)
 
 
 def _params(event: Event) -> dict:

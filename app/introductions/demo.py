@@ -9,8 +9,8 @@ from app.accounts.models import AccountState, Role, User
 from app.extensions import db
 from app.introductions import operations
 from app.introductions.models import Introduction
-from app.profiles.models import MemberProfile
-from app.verification.models import Case, CaseState
+from app.profiles.queries import city_of, profile_cities
+from app.verification.queries import approved_identities, verified_gender
 
 WANG = "+8613800000002"
 SIYUAN = "+8613800000011"
@@ -22,21 +22,20 @@ TRIES = 30
 
 
 def _candidates(member_id: int) -> list[int]:
-    own = db.session.scalar(
-        select(Case.gender).where(Case.user_id == member_id, Case.state == CaseState.approved)
-    )
-    city = db.session.scalar(select(MemberProfile.city).where(MemberProfile.user_id == member_id))
+    own = verified_gender(member_id)
+    city = city_of(member_id)
+    identity, profiles = approved_identities(), profile_cities()
     query = (
         select(User.id)
-        .join(MemberProfile, MemberProfile.user_id == User.id)
-        .join(Case, (Case.user_id == User.id) & (Case.state == CaseState.approved))
+        .join(profiles, profiles.c.user_id == User.id)
+        .join(identity, identity.c.user_id == User.id)
         .where(
             User.role == Role.member,
             User.state == AccountState.member,
             User.id != member_id,
-            Case.gender != own,
+            identity.c.gender != own,
         )
-        .order_by((MemberProfile.city == city).desc(), User.id.desc())
+        .order_by((profiles.c.city == city).desc(), User.id.desc())
         .limit(TRIES)
     )
     return list(db.session.scalars(query))

@@ -14,7 +14,7 @@ from app.demo import DEMO_MATCHED, DEMO_MEMBER, is_synthetic_phone
 from app.extensions import db
 from app.lounge import fraud
 from app.lounge.models import Message
-from app.profiles.models import MemberProfile
+from app.profiles.queries import members_with_profile
 from app.relations.models import Match
 
 ME, THEM = "me", "them"
@@ -58,8 +58,7 @@ def _flagged_partner_id(member_id: int) -> int | None:
     )
     rows = db.session.execute(
         select(User.id, User.phone)
-        .join(MemberProfile, MemberProfile.user_id == User.id)
-        .where(User.state == AccountState.member)
+        .where(User.id.in_(members_with_profile()), User.state == AccountState.member)
         .order_by(User.id.in_(matched).desc(), User.id.desc())
     )
     return next((user_id for user_id, phone in rows if is_synthetic_phone(phone)), None)

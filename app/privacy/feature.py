@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.privacy import bp
-from app.privacy.demo import add_privacy_demo
 from app.privacy.my_data import AccessLogData
 
 feature = Feature(
@@ -12,5 +11,4 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.privacy.models",),
     my_data=AccessLogData(),
-    demo=add_privacy_demo,
 )

@@ -29,8 +29,11 @@ from app.verification import runtime
 from app.verification.models import Case, Check, VerifiedFact
 
 
-def record_access(viewer_id: int, subject_id: int, purpose: str) -> None:
-    """Log that ``viewer_id`` opened ``subject_id``'s personal data, and why. Flushes.
+def record_access(
+    viewer_id: int, subject_id: int, purpose: str, at: datetime | None = None
+) -> None:
+    """Log that ``viewer_id`` opened ``subject_id``'s personal data, and why (``at``: when,
+    now by default). Flushes.
 
     Call it whenever a matchmaker or an administrator opens a member's personal data
     (the review case page, a report page, ...). A member looking at their own data is
@@ -43,7 +46,10 @@ def record_access(viewer_id: int, subject_id: int, purpose: str) -> None:
         raise ValueError("an access needs a purpose")
     db.session.add(
         PersonalDataAccess(
-            viewer_id=viewer_id, subject_id=subject_id, purpose=purpose[:PURPOSE_MAX]
+            viewer_id=viewer_id,
+            subject_id=subject_id,
+            purpose=purpose[:PURPOSE_MAX],
+            at=at or utcnow(),
         )
     )
     db.session.flush()

@@ -1,20 +1,70 @@
-"""Demo photos: a drawn avatar for most demo members, stored through the real upload
-path (decoded, re-encoded, thumbnailed), so cards and the photo pages show photos.
-
-Every tenth member is left without one, to show a card with no photo.
+"""Profiles' demo data: hand-written profiles for the named demo members, the profiles
+of quick match's synthetic population, and a drawn avatar for most members, stored
+through the real upload path (decoded, re-encoded, thumbnailed), so cards and the photo
+pages show photos. Every tenth member is left without one, to show a card with no photo.
 """
 
 from __future__ import annotations
 
 import io
 import random
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles import photos
 from app.profiles.models import MemberPhoto, MemberProfile
+from matching import Profile
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """A hand-written profile for one of the named demo members."""
+
+    nickname: str
+    city: str
+    height_cm: int
+    occupation: str
+    tags: tuple[str, ...]
+    bio: str
+    age_min: int
+    age_max: int
+    cities: tuple[str, ...] = ()
+    min_education: int | None = None
+    height_min: int | None = None
+    height_max: int | None = None
+
+
+DEMO_PROFILES: dict[str, DemoProfile] = {
+    "+8613800000011": DemoProfile(
+        "思远", "杭州", 176, "程序员", ("编程", "羽毛球", "旅行", "咖啡"),
+        "在杭州做程序员，工作比较稳定。周末喜欢打羽毛球，也爱出去旅行。"
+        "希望遇到聊得来的你。", 23, 33, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
+    ),
+    "+8613800000012": DemoProfile(
+        "晓雯", "杭州", 163, "教师", ("读书", "烘焙", "电影", "猫"),
+        "我是一名教师，在杭州工作。家里养了一只猫，平时喜欢看书和烘焙。"
+        "想找一个真诚、踏实的人。", 26, 38, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
+        height_min=168,
+    ),
+    "+8613800000013": DemoProfile(
+        "浩然", "宁波", 180, "工程师", ("跑步", "钓鱼", "茶", "摄影"),
+        "宁波人，现在是一名工程师。下班后常去跑步，周末去东钱湖边钓鱼。"
+        "希望遇到彼此珍惜的人，一起好好生活。", 26, 38,
+    ),
+    "+8613800000014": DemoProfile(
+        "佳琪", "温州", 160, "设计师", ("画画", "旅行", "美食", "瑜伽"),
+        "在温州做设计师。平时喜欢画画和探店找美食，偶尔也去旅行。"
+        "期待遇到三观一致的你。", 25, 35, height_min=170,
+    ),
+}  # fmt: skip
+
+QUESTIONNAIRE = {"kids": 4, "saving": 3, "family_time": 4, "pets": 4, "smoking": 1}
+IMPORTANCE = {"kids": 2, "family_time": 2, "smoking": 3}
+
 
 SIDE = 600
 PALETTES = [
@@ -68,3 +118,51 @@ def add_demo_photos() -> int:
         photos.add(user_id, io.BytesIO(avatar(user_id)))
         added += 1
     return added
+
+
+def add_demo_profiles() -> int:
+    """Profiles for the named demo members who are verified and have none. Flushes;
+    returns how many were added."""
+    users = db.session.scalars(
+        select(User).where(User.phone.in_(DEMO_PROFILES), User.state == AccountState.member)
+    ).all()
+    added = 0
+    for user in users:
+        if db.session.get(MemberProfile, user.id) is None:
+            db.session.add(_from_demo(user.id, DEMO_PROFILES[user.phone]))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def _from_demo(user_id: int, demo: DemoProfile) -> MemberProfile:
+    return MemberProfile(
+        user_id=user_id,
+        nickname=demo.nickname,
+        city=demo.city,
+        height_cm=demo.height_cm,
+        occupation=demo.occupation,
+        tags=list(demo.tags),
+        bio=demo.bio,
+        answers=dict(QUESTIONNAIRE),
+        answer_importance=dict(IMPORTANCE),
+        age_min=demo.age_min,
+        age_max=demo.age_max,
+        cities=list(demo.cities),
+        min_education=demo.min_education,
+        height_min=demo.height_min,
+        height_max=demo.height_max,
+    )
+
+
+def synthetic_profile(user_id: int, profile: Profile, nickname: str) -> None:
+    """A synthetic member's profile, from the matcher's synthetic ``Profile`` (quick
+    match's demo population). Adds it to the session."""
+    db.session.add(MemberProfile.from_matching(user_id, profile, nickname))
+
+
+def seed_demo() -> list[str]:
+    """Profiles' part of ``flask demo seed``: the named demo members' profiles. The
+    drawn photos come after quick match adds its synthetic members (its seed calls
+    ``add_demo_photos``). Flushes; returns the line to show."""
+    return [f"Profiles: {add_demo_profiles()} demo profiles added."]

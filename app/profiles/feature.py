@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.profiles import bp
+from app.profiles.demo import seed_demo
 from app.profiles.my_data import ProfileData
 
 feature = Feature(
@@ -11,4 +12,5 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.profiles.models",),
     my_data=ProfileData(),
+    demo=seed_demo,
 )

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, select
+from sqlalchemy import Row, Select, select
 
 from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.profiles.models import MemberProfile
-from app.verification.models import Case, CaseState, VerifiedFact
+from app.verification.queries import approved_identities, department_facts
 from matching import Profile
 from verification.departments import Department
 
@@ -28,9 +28,10 @@ EDUCATION_LEVELS = {"high_school": 1, "associate": 2, "bachelor": 3, "master": 4
 
 def verified_members() -> Select:
     """``select`` of the ids of verified members: the only ones quick match serves."""
+    identity = approved_identities()
     return (
         select(User.id)
-        .join(Case, and_(Case.user_id == User.id, Case.state == CaseState.approved))
+        .join(identity, identity.c.user_id == User.id)
         .where(User.state == AccountState.member, User.consent_withdrawn_at.is_(None))
     )
 
@@ -42,24 +43,19 @@ PROFILE_COLUMNS = [
 
 
 def _profile_rows(user_ids: Iterable[int] | None) -> Select:
+    identity, education = approved_identities(), department_facts(Department.education)
     query = (
         select(
             *PROFILE_COLUMNS,
-            Case.gender,
-            Case.birth_date,
-            VerifiedFact.facts.label("education_facts"),
+            identity.c.gender,
+            identity.c.birth_date,
+            education.c.facts.label("education_facts"),
         )
         .join(User, User.id == MemberProfile.user_id)
-        .join(Case, and_(Case.user_id == User.id, Case.state == CaseState.approved))
-        .outerjoin(
-            VerifiedFact,
-            and_(
-                VerifiedFact.user_id == User.id,
-                VerifiedFact.department == Department.education,
-            ),
-        )
+        .join(identity, identity.c.user_id == User.id)
+        .outerjoin(education, education.c.user_id == User.id)
         .where(User.state == AccountState.member, User.consent_withdrawn_at.is_(None))
-        .order_by(MemberProfile.user_id, Case.id)
+        .order_by(MemberProfile.user_id, identity.c.id)
     )
     if user_ids is not None:
         query = query.where(MemberProfile.user_id.in_(list(user_ids)))

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from app.accounts.models import AccountState, User
 from app.db_types import utcnow
 from app.extensions import db
 from app.profiles.models import MemberProfile
 from app.profiles.photos import photo_urls
-from app.verification.models import Case, CaseState, VerifiedFact
+from app.verification.queries import approved_identities, current_facts
 from verification.departments import Department
 
 
@@ -97,14 +97,9 @@ def deleted_card(user_id: int) -> PublicCard:
 
 def badges_of(user_ids: list[int]) -> dict[int, tuple[Badge, ...]]:
     """Each member's badges: one per department whose verified fact has not expired."""
-    rows = db.session.execute(
-        select(VerifiedFact.user_id, VerifiedFact.department, VerifiedFact.facts)
-        .where(VerifiedFact.user_id.in_(user_ids), VerifiedFact.expires_at > utcnow())
-        .order_by(VerifiedFact.user_id, VerifiedFact.verified_at)
-    )
     found: dict[int, dict[str, dict]] = {}
-    for user_id, department, facts in rows:
-        found.setdefault(user_id, {})[str(department)] = facts or {}
+    for user_id, department, facts in current_facts(user_ids, utcnow()):
+        found.setdefault(user_id, {})[department] = facts
     result = {}
     for user_id, departments in found.items():
         result[user_id] = tuple(
@@ -121,12 +116,13 @@ def public_cards(user_ids: Iterable[int], day: date | None = None) -> dict[int, 
     if not ids:
         return {}
     day = day or date.today()
+    identity = approved_identities()
     rows = db.session.execute(
-        select(MemberProfile, Case.birth_date)
+        select(MemberProfile, identity.c.birth_date)
         .join(User, User.id == MemberProfile.user_id)
-        .outerjoin(Case, and_(Case.user_id == User.id, Case.state == CaseState.approved))
+        .outerjoin(identity, identity.c.user_id == User.id)
         .where(MemberProfile.user_id.in_(ids), User.state != AccountState.deleted)
-        .order_by(MemberProfile.user_id, Case.id)
+        .order_by(MemberProfile.user_id, identity.c.id)
     )
     badges = badges_of(ids)
     photos = photo_urls(ids)

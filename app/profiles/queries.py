@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, Subquery, or_, select
 
 from app.accounts.models import AccountState, Role, User
 from app.extensions import db
@@ -34,3 +34,17 @@ def members_matching(text: str, limit: int) -> list[int]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def members_with_profile() -> Select:
+    """``select`` of the ids of members who have a profile (to filter or join on)."""
+    return select(MemberProfile.user_id)
+
+
+def city_of(user_id: int) -> str | None:
+    return db.session.scalar(select(MemberProfile.city).where(MemberProfile.user_id == user_id))
+
+
+def profile_cities() -> Subquery:
+    """Each member with a profile and their city: ``user_id``, ``city``."""
+    return select(MemberProfile.user_id, MemberProfile.city).subquery("profile_city")

@@ -26,7 +26,8 @@ from app.demo import (
     synthetic_phone,
 )
 from app.extensions import db
-from app.profiles.models import MemberProfile
+from app.profiles.demo import synthetic_profile
+from app.profiles.queries import members_with_profile
 from app.quickmatch import service
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
@@ -41,51 +42,6 @@ SYNTHETIC_MEMBERS = 150
 SYNTHETIC_SEED = 2026
 
 
-@dataclass(frozen=True)
-class DemoProfile:
-    """A hand-written profile for one of the named demo members."""
-
-    nickname: str
-    city: str
-    height_cm: int
-    occupation: str
-    tags: tuple[str, ...]
-    bio: str
-    age_min: int
-    age_max: int
-    cities: tuple[str, ...] = ()
-    min_education: int | None = None
-    height_min: int | None = None
-    height_max: int | None = None
-
-
-DEMO_PROFILES: dict[str, DemoProfile] = {
-    "+8613800000011": DemoProfile(
-        "思远", "杭州", 176, "程序员", ("编程", "羽毛球", "旅行", "咖啡"),
-        "在杭州做程序员，工作比较稳定。周末喜欢打羽毛球，也爱出去旅行。"
-        "希望遇到聊得来的你。", 23, 33, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
-    ),
-    "+8613800000012": DemoProfile(
-        "晓雯", "杭州", 163, "教师", ("读书", "烘焙", "电影", "猫"),
-        "我是一名教师，在杭州工作。家里养了一只猫，平时喜欢看书和烘焙。"
-        "想找一个真诚、踏实的人。", 26, 38, ("杭州", "绍兴", "嘉兴", "湖州", "宁波"),
-        height_min=168,
-    ),
-    "+8613800000013": DemoProfile(
-        "浩然", "宁波", 180, "工程师", ("跑步", "钓鱼", "茶", "摄影"),
-        "宁波人，现在是一名工程师。下班后常去跑步，周末去东钱湖边钓鱼。"
-        "希望遇到彼此珍惜的人，一起好好生活。", 26, 38,
-    ),
-    "+8613800000014": DemoProfile(
-        "佳琪", "温州", 160, "设计师", ("画画", "旅行", "美食", "瑜伽"),
-        "在温州做设计师。平时喜欢画画和探店找美食，偶尔也去旅行。"
-        "期待遇到三观一致的你。", 25, 35, height_min=170,
-    ),
-}  # fmt: skip
-
-QUESTIONNAIRE = {"kids": 4, "saving": 3, "family_time": 4, "pets": 4, "smoking": 1}
-IMPORTANCE = {"kids": 2, "family_time": 2, "smoking": 3}
-
 # Region codes (resident ID digits 1-6) of a district in each city of Zhejiang.
 REGIONS = {
     "杭州": "330102", "宁波": "330203", "温州": "330302", "嘉兴": "330402",
@@ -97,41 +53,6 @@ GIVEN = {
     "F": ("欣怡", "雨桐", "诗涵", "梓萱", "思彤", "佳怡", "若曦", "晓雯", "一诺", "语嫣", "静怡"),
     "M": ("浩宇", "子轩", "俊杰", "宇航", "博文", "志远", "嘉豪", "天佑", "明哲", "思源", "文涛"),
 }
-
-
-def add_demo_profiles() -> int:
-    """Profiles for the named demo members who are verified and have none. Flushes;
-    returns how many were added."""
-    users = db.session.scalars(
-        select(User).where(User.phone.in_(DEMO_PROFILES), User.state == AccountState.member)
-    ).all()
-    added = 0
-    for user in users:
-        if db.session.get(MemberProfile, user.id) is None:
-            db.session.add(_from_demo(user.id, DEMO_PROFILES[user.phone]))
-            added += 1
-    db.session.flush()
-    return added
-
-
-def _from_demo(user_id: int, demo: DemoProfile) -> MemberProfile:
-    return MemberProfile(
-        user_id=user_id,
-        nickname=demo.nickname,
-        city=demo.city,
-        height_cm=demo.height_cm,
-        occupation=demo.occupation,
-        tags=list(demo.tags),
-        bio=demo.bio,
-        answers=dict(QUESTIONNAIRE),
-        answer_importance=dict(IMPORTANCE),
-        age_min=demo.age_min,
-        age_max=demo.age_max,
-        cities=list(demo.cities),
-        min_education=demo.min_education,
-        height_min=demo.height_min,
-        height_max=demo.height_max,
-    )
 
 
 def add_synthetic_members(
@@ -167,9 +88,7 @@ def add_synthetic_members(
         db.session.add(user)
         db.session.flush()
         if _verify(user, index, profile):
-            db.session.add(
-                MemberProfile.from_matching(user.id, profile, _name(index, profile.gender)[1:])
-            )
+            synthetic_profile(user.id, profile, _name(index, profile.gender)[1:])
             added += 1
     db.session.flush()
     return added
@@ -278,14 +197,13 @@ def _likes_waiting(member_id: int, day: date) -> int:
 
 
 def seed_demo() -> list[str]:
-    """Quick match's part of ``flask demo seed``: profiles for the verified demo members,
-    a synthetic population of verified members around them (with drawn photos), today's
+    """Quick match's part of ``flask demo seed`` (after profiles' demo profiles): a
+    synthetic population of verified members around them (with drawn photos), today's
     suggestions (only for members without a list) and the Today page's likes and match.
     Flushes; the demo runner commits. Returns the lines to show."""
     from app.demo import DEMO_PASSWORD  # beside the accounts it is the password of
     from app.profiles.demo import add_demo_photos
 
-    profiles = add_demo_profiles()
     members = add_synthetic_members(DEMO_PASSWORD)
     add_demo_photos()  # drawn avatars through the real upload path
     settings = Settings.from_config(current_app.config)
@@ -295,7 +213,7 @@ def seed_demo() -> list[str]:
     first, last = (synthetic_phone(i)[3:] for i in (0, SYNTHETIC_MEMBERS - 1))
     return [
         f"Quick match (每日速配): {members} synthetic verified members added"
-        f" ({first} - {last}, same password), {profiles} demo profiles added.",
+        f" ({first} - {last}, same password).",
         f"Today's suggestions ({summary.day.isoformat()}):",
         *(f"  {line}" for line in service.summary_lines(summary)),
     ]
@@ -310,7 +228,7 @@ def match_lounge_partner() -> int | None:
         return None
     rows = db.session.execute(
         select(User.id, User.phone)
-        .join(MemberProfile, MemberProfile.user_id == User.id)
+        .where(User.id.in_(members_with_profile()))
         .where(User.state == AccountState.member, User.id != member_id)
         .order_by(User.id.desc())
     )

@@ -19,10 +19,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.profiles.models import MemberProfile
+from app.profiles.queries import has_profile
 from app.quickmatch import service
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
+from app.relations.queries import kept_apart
 from matching.reasons import render
 
 
@@ -65,18 +66,16 @@ class Page:
 
 def page(viewer_id: int, day: date, settings: Settings) -> Page:
     """Today's page for the viewer (``day``: today in ``QUICKMATCH_TIMEZONE``)."""
-    has_profile = db.session.get(MemberProfile, viewer_id) is not None
+    profile = has_profile(viewer_id)
     suggestions = _listed(viewer_id, day)
-    result = Page(day, has_profile, len(suggestions), next_batch=settings.next_batch())
+    result = Page(day, profile, len(suggestions), next_batch=settings.next_batch())
     if not suggestions:
         result.written = service.list_size(viewer_id, day) is not None
         result.batch_ran = result.written or service.batch_ran(day)
-        if has_profile and result.batch_ran and not result.written:
+        if profile and result.batch_ran and not result.written:
             result.ready = service.ready_for_matching(viewer_id)
         return result
     answered = _answered(viewer_id, day)
-    from app.relations.queries import kept_apart
-
     hidden = kept_apart(viewer_id)
     open_ones = [s for s in suggestions if s.candidate_id not in answered | hidden]
     result.cards = _shown(open_ones, day)

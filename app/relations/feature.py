@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from app.features import Feature
 from app.relations import queries
+from app.relations.my_data import RelationsData
 
 feature = Feature(
     name="relations",
     models=("app.relations.models",),
     acquaintances=(queries.matched,),
+    my_data=RelationsData(),
 )

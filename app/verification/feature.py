@@ -13,6 +13,7 @@ from app.verification import (
     runtime,
     texts,
 )
+from app.verification.demo import add_review_access_demo
 from app.verification.my_data import VerificationData
 
 feature = Feature(
@@ -34,4 +35,5 @@ feature = Feature(
         Section("review.audit_log", _l("Audit log"), order=60),
     ),
     my_data=VerificationData(),
+    demo=add_review_access_demo,
 )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Exists, Select, and_, exists, or_, select
+from sqlalchemy import Exists, Select, Subquery, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -24,6 +24,7 @@ from app.verification.models import (
     CheckState,
     VerifiedFact,
 )
+from verification.departments import Department
 
 # Audit actions that belong to a case's decision history (a view is not a decision).
 DECISION_ACTIONS = ("verification.approve", "verification.reject")
@@ -203,3 +204,53 @@ def expired_facts(now: datetime, limit: int) -> list[VerifiedFact]:
     return list(
         db.session.scalars(select(VerifiedFact).where(VerifiedFact.expires_at < now).limit(limit))
     )
+
+
+# What other features read of a member's verification, without the tables: the
+# approved identity (gender and birth date, parsed from the ID number) and the facts
+# the departments confirmed.
+
+
+def approved_identities() -> Subquery:
+    """One row per approved case: ``id``, ``user_id``, ``gender``, ``birth_date`` (a
+    subquery to join on ``user_id``)."""
+    return (
+        select(Case.id, Case.user_id, Case.gender, Case.birth_date)
+        .where(Case.state == CaseState.approved)
+        .subquery("approved_identity")
+    )
+
+
+def department_facts(department: Department) -> Subquery:
+    """Each member's verified facts from one department: ``user_id``, ``facts``."""
+    return (
+        select(VerifiedFact.user_id, VerifiedFact.facts)
+        .where(VerifiedFact.department == department)
+        .subquery(f"{department}_facts")
+    )
+
+
+def current_facts(user_ids: Iterable[int], now: datetime) -> list[tuple[int, str, dict]]:
+    """``(user_id, department, facts)`` of the facts not expired at ``now``, per member in
+    the order they were verified."""
+    rows = db.session.execute(
+        select(VerifiedFact.user_id, VerifiedFact.department, VerifiedFact.facts)
+        .where(VerifiedFact.user_id.in_(list(user_ids)), VerifiedFact.expires_at > now)
+        .order_by(VerifiedFact.user_id, VerifiedFact.verified_at)
+    )
+    return [(user_id, str(department), facts or {}) for user_id, department, facts in rows]
+
+
+def verified_gender(user_id: int) -> str | None:
+    """The gender of the member's latest approved case, or None."""
+    return db.session.scalar(
+        select(Case.gender)
+        .where(Case.user_id == user_id, Case.state == CaseState.approved)
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+
+
+def first_case(user_id: int) -> Case | None:
+    """The member's first verification case (any state)."""
+    return db.session.scalar(select(Case).where(Case.user_id == user_id).order_by(Case.id))
