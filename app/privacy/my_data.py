@@ -17,9 +17,11 @@ def viewer_names(user_ids: Collection[int]) -> dict[int, str]:
     """How the features name these accounts to a member: the contributors that answer
     ``names`` (profiles: a nickname), the later in ``FEATURES`` winning."""
     names: dict[int, str] = {}
+    if not user_ids:
+        return names
     for _feature, contributor in features.registry().contributors():
         naming = getattr(contributor, "names", None)
-        if naming is not None and user_ids:
+        if naming is not None:
             names.update(naming(user_ids))
     return names
 

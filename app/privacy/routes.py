@@ -39,13 +39,6 @@ def _role(value: str) -> str:
     return {"admin": _("Administrator"), "matchmaker": _("Matchmaker")}.get(value, _("Staff"))
 
 
-@bp.context_processor
-def privacy_helpers() -> dict:
-    from app.verification import labels
-
-    return labels.TEMPLATE_HELPERS
-
-
 @bp.get("/")
 @login_required
 def index() -> str:
