@@ -46,7 +46,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
-talisman = Talisman()
+talisman = Talisman()  # marks views only; each app gets its own (app/web.py)
 
 
 def celery_init_app(app: Flask, registry: Registry) -> Celery:

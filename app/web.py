@@ -8,11 +8,12 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app.extensions import db, talisman
+from app.extensions import db
 from app.system import guards
 
 LANGUAGE_COOKIE = "lang"
@@ -120,7 +121,10 @@ def locale_context() -> dict[str, str]:
 def init_app(app: Flask) -> None:
     app.context_processor(locale_context)
     app.after_request(no_store)
-    talisman.init_app(
+    # One Talisman per app: it keeps its settings on itself, so a second app built in the
+    # same process (a worker, the tests) would otherwise change the first one's. The
+    # module-level ``talisman`` only marks views (``@talisman(force_https=False)``).
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],

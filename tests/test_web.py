@@ -87,6 +87,16 @@ def test_session_cookie_is_http_only_and_same_site(client):
 # --- Error pages -------------------------------------------------------------------------
 
 
+def test_a_second_app_does_not_change_the_first_ones_security_headers(app_factory):
+    """Each app has its own Talisman: one built with FORCE_HTTPS in the same process
+    (a test, a worker) must not make the first redirect to HTTPS."""
+    first = app_factory()
+    app_factory(FORCE_HTTPS=True)
+    response = first.test_client().get("/")
+    assert response.status_code == 200
+    assert response.headers.get("Location") is None
+
+
 def test_404_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
