@@ -1,4 +1,4 @@
-"""The house is one-way where it already is: checked over every import, deferred ones too.
+"""The house is one-way: checked over every import, deferred ones too.
 
 An AST walk (not an import of the modules), so an import hidden inside a function
 counts as much as one at the top.
@@ -7,6 +7,7 @@ counts as much as one at the top.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,102 @@ def test_no_product_module_imports_the_benchmarks(package):
 def test_features_guard_their_views_through_one_module():
     assert offending(python_files("app"), FEATURE_GUARDS) == {}
     assert not any((ROOT / (name.replace(".", "/") + ".py")).exists() for name in FEATURE_GUARDS)
+
+
+# The layer below the features: shared concepts every feature may use, models included
+# (the account, the audit log, notifications, relations between members). A feature
+# reaches any other feature's data through that feature's queries or a registry.
+BASE = ("accounts", "audit", "notifications", "relations")
+
+
+def feature_packages() -> list[str]:
+    return sorted(path.parent.name for path in (ROOT / "app").glob("*/feature.py"))
+
+
+def feature_imports() -> dict[str, dict[str, set[str]]]:
+    """For each feature package, the other feature packages it imports, with the
+    modules imported (anywhere in any of its files)."""
+    features = set(feature_packages())
+    found: dict[str, dict[str, set[str]]] = {name: {} for name in features}
+    for name in features:
+        for path in python_files(f"app/{name}"):
+            for module in imported_modules(path):
+                parts = module.split(".")
+                if parts[0] == "app" and len(parts) > 1 and parts[1] in features - {name}:
+                    found[name].setdefault(parts[1], set()).add(module)
+    return found
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``graph`` (a path that comes back to its start), or None."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "open"
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                return [*path[path.index(target) :], target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[node] = "done"
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle_and_passes_a_chain():
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_every_feature_package_is_listed_once():
+    from app.config import Config
+
+    assert sorted(Config.FEATURES) == feature_packages()
+
+
+def test_no_import_cycle_between_feature_packages():
+    graph = {name: set(targets) for name, targets in feature_imports().items()}
+    assert cycle_in(graph) is None
+
+
+def test_verification_imports_neither_flask_nor_the_app():
+    forbidden = ("flask", "flask_babel", "flask_login", "app", "sqlalchemy", "celery")
+    assert offending(python_files("verification"), forbidden) == {}
+
+
+def models_imports() -> set[str]:
+    """``feature -> other`` for each feature importing a non-base feature's models."""
+    return {
+        f"{name} -> {target}"
+        for name, targets in feature_imports().items()
+        for target, modules in targets.items()
+        if target not in BASE and any(m.split(".")[2:3] == ["models"] for m in modules)
+    }
+
+
+def test_no_feature_imports_another_features_models_but_the_base_layer():
+    assert models_imports() == set()
+
+
+def test_the_rules_see_a_models_import_and_a_cycle(tmp_path, monkeypatch):
+    """The walk over feature packages finds what it must (on a tree made for it)."""
+    for name, source in {
+        "one": "from app.two.models import Thing\n",
+        "two": "def f():\n    from app.one import queries\n",
+        "accounts": "",
+    }.items():
+        package = tmp_path / "app" / name
+        package.mkdir(parents=True)
+        (package / "feature.py").write_text("")
+        (package / "queries.py").write_text(source)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert models_imports() == {"one -> two"}
+    graph = {name: set(targets) for name, targets in feature_imports().items()}
+    assert cycle_in(graph) == ["one", "two", "one"]
