@@ -44,6 +44,24 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("QUEQIAO_REQUIRE_SERVICES") == "1"
 
 
+# Any of these in a test's fixtures means it uses the database TEST_DATABASE_URL names.
+DATABASE_FIXTURES = frozenset(
+    {"database_url", "migrated", "worker_app", "app", "app_factory", "demo_template"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``QUEQIAO_DATABASE_TESTS_ONLY=1`` (bin/test's second pass, on PostgreSQL) run
+    only the tests that use the database: the others (matching, benchmarks, layout,
+    translations) ran in the first pass already, and would run the same again."""
+    if os.environ.get("QUEQIAO_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def service_missing(what: str) -> None:
     """Fail (in the full suite) or skip (in a quick local run) when a service is absent."""
     if REQUIRE_SERVICES:
