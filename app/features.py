@@ -13,9 +13,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from flask import Blueprint, Flask, current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
 
 EXTENSION = "queqiao.features"
 
@@ -95,6 +99,18 @@ def exported(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     }
 
 
+def exported_rows(model: Any, *conditions: Any) -> list[dict[str, Any]]:
+    """The rows of ``model`` meeting ``conditions``, oldest (lowest id) first, exported."""
+    query = select(model).where(*conditions).order_by(model.id)
+    return [exported(row) for row in db.session.scalars(query)]
+
+
+def count_rows(model: Any, *conditions: Any) -> int:
+    """How many rows of ``model`` meet ``conditions`` (a My data summary count)."""
+    query = select(func.count()).select_from(model).where(*conditions)
+    return db.session.scalar(query) or 0
+
+
 # "Did these two members meet here?": a feature answers for its own facts.
 Acquaintance = Callable[[int, int], bool]
 
@@ -132,7 +148,10 @@ class Registry:
     def __iter__(self):
         return iter(self.features)
 
-    def notification_kinds(self) -> dict[str, Callable[[dict], Any]]:
+    # Each is built once, on first use (load builds the kinds, so a clash fails at start):
+    # they are read on every page (navigation) and for every notification shown.
+    @cached_property
+    def _kinds(self) -> dict[str, Callable[[dict], Any]]:
         kinds: dict[str, Callable[[dict], Any]] = {}
         for feature in self.features:
             clash = kinds.keys() & feature.notifications.keys()
@@ -141,17 +160,32 @@ class Registry:
             kinds.update(feature.notifications)
         return kinds
 
-    def admin_sections(self) -> list[Section]:
+    @cached_property
+    def _admin_sections(self) -> list[Section]:
         return _ordered(s for f in self.features for s in f.admin_sections)
 
-    def console_sections(self) -> list[Section]:
+    @cached_property
+    def _console_sections(self) -> list[Section]:
         return _ordered(s for f in self.features for s in f.console_sections)
+
+    @cached_property
+    def _acquaintances(self) -> list[Acquaintance]:
+        return [check for f in self.features for check in f.acquaintances]
+
+    def notification_kinds(self) -> Mapping[str, Callable[[dict], Any]]:
+        return self._kinds
+
+    def admin_sections(self) -> list[Section]:
+        return self._admin_sections
+
+    def console_sections(self) -> list[Section]:
+        return self._console_sections
 
     def contributors(self) -> list[tuple[str, DataContributor]]:
         return [(f.name, f.my_data) for f in self.features if f.my_data is not None]
 
     def acquaintances(self) -> list[Acquaintance]:
-        return [check for f in self.features for check in f.acquaintances]
+        return self._acquaintances
 
     def demo_seeds(self) -> list[tuple[str, Callable[[], Any]]]:
         return [(f.name, f.demo) for f in self.features if f.demo is not None]
@@ -179,6 +213,7 @@ def load(app: Flask) -> Registry:
     for feature in registry:
         for module in (*feature.models, *feature.tasks):
             importlib.import_module(module)
+    registry.notification_kinds()  # two features declaring one kind fail here, at start
     app.extensions[EXTENSION] = registry
     return registry
 

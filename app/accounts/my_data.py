@@ -9,13 +9,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from app.accounts.models import AccountState, DeviceSession, User, new_session_token
 from app.audit.models import record as audit
 from app.db_types import utcnow
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported
 
 
 class AccountData:
@@ -26,9 +26,7 @@ class AccountData:
     tables = ("user_account", "device_session")
 
     def summary(self, user: User) -> dict[str, Any]:
-        devices = (
-            select(func.count()).select_from(DeviceSession).where(DeviceSession.user_id == user.id)
-        )
+        devices = count_rows(DeviceSession, DeviceSession.user_id == user.id)
         return {
             "account": {
                 "phone": user.masked_phone,
@@ -36,7 +34,7 @@ class AccountData:
                 "last_login_at": user.last_login_at,
                 "consent_withdrawn_at": user.consent_withdrawn_at,
             },
-            "counts": {"devices": db.session.scalar(devices) or 0},
+            "counts": {"devices": devices},
         }
 
     def export(self, user: User) -> dict[str, Any]:

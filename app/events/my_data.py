@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_
 
 from app.accounts.models import User
 from app.events.models import Pick, Signup
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported_rows
 
 
 class EventData:
@@ -17,27 +17,18 @@ class EventData:
     tables = ("event", "event_signup", "event_pick")
 
     def summary(self, user: User) -> dict[str, Any]:
-        def count(model: Any, condition: Any) -> int:
-            query = select(func.count()).select_from(model).where(condition)
-            return db.session.scalar(query) or 0
-
         return {
             "counts": {
-                "event_signups": count(Signup, Signup.member_id == user.id),
-                "event_picks": count(Pick, Pick.picker_id == user.id),
+                "event_signups": count_rows(Signup, Signup.member_id == user.id),
+                "event_picks": count_rows(Pick, Pick.picker_id == user.id),
             }
         }
 
     def export(self, user: User) -> dict[str, Any]:
         """The member's sign-ups and their own picks; never who picked the member."""
-
-        def rows(model: Any, condition: Any) -> list[dict[str, Any]]:
-            query = select(model).where(condition).order_by(model.id)
-            return [exported(row) for row in db.session.scalars(query)]
-
         return {
-            "event_signups": rows(Signup, Signup.member_id == user.id),
-            "event_picks": rows(Pick, Pick.picker_id == user.id),
+            "event_signups": exported_rows(Signup, Signup.member_id == user.id),
+            "event_picks": exported_rows(Pick, Pick.picker_id == user.id),
         }
 
     def erase(self, user: User) -> None:

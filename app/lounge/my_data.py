@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported
 from app.lounge.models import Message
 from app.relations.models import Match
 
@@ -17,8 +17,7 @@ class LoungeData:
     tables = ("lounge_message",)
 
     def summary(self, user: User) -> dict[str, Any]:
-        sent = select(func.count()).select_from(Message).where(Message.sender_id == user.id)
-        return {"counts": {"messages_sent": db.session.scalar(sent) or 0}}
+        return {"counts": {"messages_sent": count_rows(Message, Message.sender_id == user.id)}}
 
     def export(self, user: User) -> dict[str, Any]:
         """Every message of the member's conversations, both sides' (the member read

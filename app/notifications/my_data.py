@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported
 from app.notifications.models import Notification
 
 
@@ -16,10 +16,8 @@ class NotificationData:
     tables = ("notification",)
 
     def summary(self, user: User) -> dict[str, Any]:
-        inbox = (
-            select(func.count()).select_from(Notification).where(Notification.user_id == user.id)
-        )
-        return {"counts": {"notifications": db.session.scalar(inbox) or 0}}
+        inbox = count_rows(Notification, Notification.user_id == user.id)
+        return {"counts": {"notifications": inbox}}
 
     def export(self, user: User) -> dict[str, Any]:
         inbox = select(Notification).where(Notification.user_id == user.id)

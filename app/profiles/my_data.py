@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported
 from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.photos import remove_files
 
@@ -18,10 +18,9 @@ class ProfileData:
     tables = ("member_profile", "member_photo")
 
     def summary(self, user: User) -> dict[str, Any]:
-        photos = select(func.count()).select_from(MemberPhoto).where(MemberPhoto.user_id == user.id)
         return {
             "profile": db.session.get(MemberProfile, user.id),
-            "counts": {"photos": db.session.scalar(photos) or 0},
+            "counts": {"photos": count_rows(MemberPhoto, MemberPhoto.user_id == user.id)},
         }
 
     def export(self, user: User) -> dict[str, Any]:

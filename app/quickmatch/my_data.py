@@ -9,7 +9,7 @@ from sqlalchemy import delete, distinct, func, or_, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.features import exported
+from app.features import count_rows, exported_rows
 from app.quickmatch.models import DailyList, DailySuggestion, MeetingFeedback, Reaction
 
 
@@ -18,30 +18,25 @@ class QuickMatchData:
 
     def summary(self, user: User) -> dict[str, Any]:
         mine = DailySuggestion.viewer_id == user.id
-        suggestions = select(func.count()).select_from(DailySuggestion).where(mine)
         days = select(func.count(distinct(DailySuggestion.day))).where(mine)
-        reactions = select(func.count()).select_from(Reaction).where(Reaction.from_id == user.id)
         return {
             "counts": {
-                "suggestions": db.session.scalar(suggestions) or 0,
+                "suggestions": count_rows(DailySuggestion, mine),
                 "suggestion_days": db.session.scalar(days) or 0,
-                "reactions": db.session.scalar(reactions) or 0,
+                "reactions": count_rows(Reaction, Reaction.from_id == user.id),
             }
         }
 
     def export(self, user: User) -> dict[str, Any]:
         """The member's own lists, suggestions, reactions and answers; never who was
         shown the member, nor how others reacted to them."""
-
-        def rows(model: Any, condition: Any) -> list[dict[str, Any]]:
-            query = select(model).where(condition).order_by(model.id)
-            return [exported(row) for row in db.session.scalars(query)]
-
         return {
-            "daily_lists": rows(DailyList, DailyList.member_id == user.id),
-            "suggestions": rows(DailySuggestion, DailySuggestion.viewer_id == user.id),
-            "reactions": rows(Reaction, Reaction.from_id == user.id),
-            "meeting_feedback": rows(MeetingFeedback, MeetingFeedback.member_id == user.id),
+            "daily_lists": exported_rows(DailyList, DailyList.member_id == user.id),
+            "suggestions": exported_rows(DailySuggestion, DailySuggestion.viewer_id == user.id),
+            "reactions": exported_rows(Reaction, Reaction.from_id == user.id),
+            "meeting_feedback": exported_rows(
+                MeetingFeedback, MeetingFeedback.member_id == user.id
+            ),
         }
 
     def erase(self, user: User) -> None:

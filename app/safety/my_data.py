@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.features import exported, json_ready
+from app.features import count_rows, exported, json_ready
 from app.safety.models import Appeal, Report, ReportState
-
-
-def _count(model: Any, condition: Any) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
 
 def _filed(report: Report) -> dict[str, Any]:
@@ -41,9 +37,9 @@ class SafetyData:
     def summary(self, user: User) -> dict[str, Any]:
         return {
             "counts": {
-                "reports_filed": _count(Report, Report.reporter_id == user.id),
-                "reports_received": _count(Report, Report.reported_id == user.id),
-                "appeals": _count(Appeal, Appeal.member_id == user.id),
+                "reports_filed": count_rows(Report, Report.reporter_id == user.id),
+                "reports_received": count_rows(Report, Report.reported_id == user.id),
+                "appeals": count_rows(Appeal, Appeal.member_id == user.id),
             }
         }
 
