@@ -10,7 +10,7 @@ from typing import Any
 from dotenv import load_dotenv
 from flask import Flask
 
-from app import config as settings
+from app import config as configuration
 from app import features, proxies
 from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 
@@ -23,11 +23,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     load_dotenv(override=False)
     app = Flask(__name__, instance_relative_config=True)
     mode = "testing" if test_config is not None else os.environ.get("QUEQIAO_ENV")
-    config_class = settings.config_for(mode)
+    config_class = configuration.config_for(mode)
     app.config.from_object(config_class)
     app.config["INSTANCE_PATH"] = app.instance_path
     if test_config is None:
-        app.config.update(settings.from_environment())
+        app.config.update(
+            configuration.from_environment(features.setting_keys(app.config["FEATURES"]))
+        )
     else:
         app.config.update(test_config)
     config_class.finalise(app.config)

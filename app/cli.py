@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -102,7 +102,7 @@ def quickmatch_run(day: datetime | None) -> None:
     from app.quickmatch import service
     from app.quickmatch.settings import Settings
 
-    settings = Settings.from_config(current_app.config)
+    settings = Settings.current()
     the_day = day.date() if day else settings.today()
     label = f"Quick match for {the_day.isoformat()}"
     with click.progressbar(length=service.phases(settings.shards), label=label) as bar:

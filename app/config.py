@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,18 +119,7 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
-
-    # Profile photos: where the re-encoded files live (default <instance>/photos) and
-    # the largest upload accepted.
-    PHOTO_DIR: str | None = None
-    PHOTO_MAX_BYTES = 5 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
-
-    # Password hashing (Argon2id): argon2-cffi's defaults. Stored hashes made with other
-    # parameters are upgraded at the next sign-in. The test suite uses the cheapest.
-    PASSWORD_HASH_TIME_COST = 3
-    PASSWORD_HASH_MEMORY_COST = 65536  # KiB
-    PASSWORD_HASH_PARALLELISM = 4
 
     # Forms
     WTF_CSRF_ENABLED = True
@@ -141,28 +130,13 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES: dict = {"zh_CN": "中文", "en": "English"}  # noqa: RUF012
 
-    # SMS one-time codes
-    SMS_SENDER = "app.accounts.sms:LoggingSender"
-    SMS_SHOW_CODE_ON_PAGE = False
-    SMS_CODE_TTL = timedelta(minutes=5)
-    SMS_CODE_RESEND_AFTER = timedelta(seconds=60)
-
-    # Rate limits (Flask-Limiter syntax)
+    # Rate limits (Flask-Limiter); each feature's limits are among its settings.
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_SIGNIN = "10 per minute;50 per hour"
-    RATELIMIT_SIGNUP = "10 per minute;50 per hour"
-    RATELIMIT_SEND_CODE = "3 per minute;10 per hour"
-    RATELIMIT_CODE_GUESSES = "10 per 15 minutes"  # per phone number
-    # Wrong passwords for one phone number, from any address: after SIGNIN_FREE_FAILURES
-    # each further try waits, first SIGNIN_DELAY_SECONDS, doubling up to _MAX; the count
-    # is forgotten SIGNIN_FAILURE_MEMORY_SECONDS after the first failure or at a sign-in.
-    SIGNIN_FREE_FAILURES = 5
-    SIGNIN_DELAY_SECONDS = 30
-    SIGNIN_DELAY_MAX_SECONDS = 900
-    SIGNIN_FAILURE_MEMORY_SECONDS = 86400
-    # A device session's "last seen" is written at most this often.
-    DEVICE_SEEN_INTERVAL = timedelta(minutes=5)
+
+    # Each feature's own settings (rate limits, SMS codes, photos, verification, quick
+    # match, ...) are declared with their defaults in its app/<feature>/settings.py and
+    # read from the environment variables of the same names (see app/settings.py).
 
     # The feature packages (app/<name>/feature.py declares what each adds), in the order
     # their pages, navigation sections and demo seeds come. Periodic jobs are declared
@@ -193,72 +167,9 @@ class Config:
     # The queue tasks are sent to and workers consume (tests use one per test).
     CELERY_TASK_DEFAULT_QUEUE = "celery"
 
-    # Verification (see verification/departments/README.md for the department settings)
+    # Identity protection (the verification feature's keys; required in production)
     IDENTITY_ENCRYPTION_KEYS: str | None = None  # Fernet keys, newest first, comma-separated
     IDENTITY_INDEX_KEY: str | None = None  # blind-index key, 32+ characters
-    VERIFICATION_DEPARTMENTS = "stub"
-    VERIFICATION_REQUIRED_DEPARTMENTS = (
-        "public_security,civil_affairs,education,hr_social_security,justice,development_reform"
-    )
-    VERIFICATION_MIN_AGE = 18
-    # Days a verified fact holds before the nightly re-check, per department, e.g.
-    # "civil_affairs=365,justice=180"; unnamed departments keep the defaults in
-    # verification/policy.py (marital status yearly).
-    VERIFICATION_FACT_LIFETIME_DAYS = ""
-    # Seconds before a running check counts as stuck and is re-dispatched by the reconciler;
-    # keep it above VERIFICATION_CHECK_HARD_TIME_LIMIT.
-    VERIFICATION_CHECK_DEADLINE = 120
-    VERIFICATION_MAX_ATTEMPTS = 6
-    # A department call longer than this counts as unavailable and is retried (any pool).
-    VERIFICATION_CHECK_TIME_LIMIT = 20.0
-    # Celery's hard limit for one check task; prefork pools kill the process past it.
-    VERIFICATION_CHECK_HARD_TIME_LIMIT = 60.0
-    # Retry delay after the n-th unavailable answer: BACKOFF * 2**(n-1), at most _MAX.
-    VERIFICATION_RETRY_BACKOFF = 2.0
-    VERIFICATION_RETRY_BACKOFF_MAX = 60.0
-    # Department outages (verification/health.py): a department's circuit breaker opens
-    # after BREAKER_FAILURES unavailable answers or time-outs in a row, or when at least
-    # BREAKER_FAILURE_SHARE of BREAKER_MIN_CALLS+ calls in BREAKER_WINDOW seconds failed;
-    # its checks then wait. After BREAKER_COOLDOWN seconds one trial (the probe, every
-    # PROBE_INTERVAL seconds, or a real check) goes through; an answer closes it and the
-    # waiting checks resume. A check waits OUTAGE_PATIENCE seconds before it goes to review.
-    VERIFICATION_BREAKER_FAILURES = 5
-    VERIFICATION_BREAKER_FAILURE_SHARE = 0.5
-    VERIFICATION_BREAKER_MIN_CALLS = 10
-    VERIFICATION_BREAKER_WINDOW = 60.0
-    VERIFICATION_BREAKER_COOLDOWN = 30.0
-    VERIFICATION_PROBE_INTERVAL = 10.0
-    VERIFICATION_OUTAGE_PATIENCE = 24 * 3600.0
-    CONSENT_WORDING_VERSION = "2026-11"
-    RATELIMIT_APPLY = "5 per day"
-    RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"  # per member
-    RATELIMIT_REPORT = "10 per day"  # reports filed, per member
-    RATELIMIT_CONSULTATION = "3 per day"  # consultation requests, per member
-    CONSULTATION_MAX_UNRESOLVED = 3  # a member's requests waiting or open at once
-    RATELIMIT_PHOTO = "20 per hour"  # photo uploads and deletions, per member
-    PHOTO_MAX_PIXELS = 16_000_000  # larger images are refused from their header
-    RATELIMIT_CHECKIN = "5 per 10 minutes"  # check-in attempts, per member and event
-    RATELIMIT_CHECKIN_EVENT = "60 per 10 minutes"  # wrong check-in codes, per event
-
-    # Quick match (每日速配), the nightly batch; see app/quickmatch/tasks.py. Its beat
-    # entry ("quickmatch-daily") is added from these by ``quickmatch_beat_entry``.
-    QUICKMATCH_K = 8  # suggestions per member and day
-    QUICKMATCH_REPEAT_WINDOW_DAYS = 30  # a pair shown is not suggested again for this long
-    QUICKMATCH_HOUR = 5  # the run starts at HOUR:00 in QUICKMATCH_TIMEZONE
-    QUICKMATCH_TIMEZONE = "Asia/Shanghai"  # also what "today" means for the batch
-    QUICKMATCH_SHARDS = 1  # more than 1: one candidates task per shard, then one assign
-    # "Did you meet?": asked daily at MEETING_HOUR:00 (QUICKMATCH_TIMEZONE) about matches
-    # this many days old whose two sides wrote at least this many messages.
-    QUICKMATCH_MEETING_AFTER_DAYS = 7
-    QUICKMATCH_MEETING_MIN_MESSAGES = 6
-    QUICKMATCH_MEETING_HOUR = 19
-
-    # Events: hours a member has to take a freed seat offered to them (候补递补).
-    EVENTS_OFFER_HOURS = 24
-
-    # Readiness (/healthz, /healthz/ready): seconds each process reuses its last check of
-    # the database and the broker, so load-balancer polling costs no I/O in between.
-    HEALTH_CHECK_INTERVAL = 1.0
 
     # Security headers (Flask-Talisman)
     FORCE_HTTPS = False
@@ -342,7 +253,7 @@ class ProductionConfig(Config):
             missing.append("IDENTITY_ENCRYPTION_KEYS (Fernet keys, newest first, comma-separated)")
         if len(config.get("IDENTITY_INDEX_KEY") or "") < 32:
             missing.append("IDENTITY_INDEX_KEY (a random string of at least 32 characters)")
-        if config.get("SMS_SENDER", "").endswith(":LoggingSender"):
+        if (config.get("SMS_SENDER") or ":LoggingSender").endswith(":LoggingSender"):
             missing.append("SMS_SENDER (a real SMS gateway; the logging sender is for development)")
         if not _is_base_url(config.get("PUBLIC_BASE_URL") or ""):
             missing.append(
@@ -373,80 +284,30 @@ _ENVIRONMENT: dict[str, Callable] = {
     "CELERY_BROKER_URL": str,
     "CELERY_RESULT_BACKEND": str,
     "REDIS_URL": str,
-    "SMS_SENDER": str,
-    "RATELIMIT_SIGNIN": str,
-    "RATELIMIT_SIGNUP": str,
-    "RATELIMIT_SEND_CODE": str,
-    "RATELIMIT_CODE_GUESSES": str,
+    "SMS_SENDER": str,  # checked by ProductionConfig; the accounts' setting
     "SESSION_COOKIE_SECURE": _bool,
     "FORCE_HTTPS": _bool,
     "PROXY_COUNT": int,
     "TRUSTED_PROXIES": str,
-    "SIGNIN_FREE_FAILURES": int,
-    "SIGNIN_DELAY_SECONDS": int,
-    "SIGNIN_DELAY_MAX_SECONDS": int,
-    "SIGNIN_FAILURE_MEMORY_SECONDS": int,
     "PUBLIC_BASE_URL": str,
     "IDENTITY_ENCRYPTION_KEYS": str,
     "IDENTITY_INDEX_KEY": str,
-    "VERIFICATION_DEPARTMENTS": str,
-    "VERIFICATION_GATEWAY_URL": str,
-    "VERIFICATION_GATEWAY_TOKEN": str,
-    "VERIFICATION_CONNECT_TIMEOUT": float,
-    "VERIFICATION_READ_TIMEOUT": float,
-    "VERIFICATION_STUB_LATENCY_MIN": float,
-    "VERIFICATION_STUB_LATENCY_MAX": float,
-    "VERIFICATION_STUB_FAILURE_RATE": float,
-    "VERIFICATION_STUB_OUTAGE": str,
-    "VERIFICATION_REQUIRED_DEPARTMENTS": str,
-    "VERIFICATION_MIN_AGE": int,
-    "VERIFICATION_FACT_LIFETIME_DAYS": str,
-    "VERIFICATION_CHECK_DEADLINE": float,
-    "VERIFICATION_MAX_ATTEMPTS": int,
-    "VERIFICATION_CHECK_TIME_LIMIT": float,
-    "VERIFICATION_CHECK_HARD_TIME_LIMIT": float,
-    "VERIFICATION_RETRY_BACKOFF": float,
-    "VERIFICATION_RETRY_BACKOFF_MAX": float,
-    "VERIFICATION_BREAKER_FAILURES": int,
-    "VERIFICATION_BREAKER_FAILURE_SHARE": float,
-    "VERIFICATION_BREAKER_MIN_CALLS": int,
-    "VERIFICATION_BREAKER_WINDOW": float,
-    "VERIFICATION_BREAKER_COOLDOWN": float,
-    "VERIFICATION_PROBE_INTERVAL": float,
-    "VERIFICATION_OUTAGE_PATIENCE": float,
     "CELERY_VISIBILITY_TIMEOUT": float,
     "CELERY_TASK_DEFAULT_QUEUE": str,
-    "RATELIMIT_APPLY": str,
-    "RATELIMIT_LOUNGE_SEND": str,
-    "RATELIMIT_REPORT": str,
-    "RATELIMIT_CONSULTATION": str,
-    "CONSULTATION_MAX_UNRESOLVED": int,
-    "RATELIMIT_PHOTO": str,
-    "PHOTO_MAX_PIXELS": int,
-    "RATELIMIT_CHECKIN": str,
-    "RATELIMIT_CHECKIN_EVENT": str,
-    "PHOTO_DIR": str,
-    "PHOTO_MAX_BYTES": int,
-    "QUICKMATCH_K": int,
-    "QUICKMATCH_REPEAT_WINDOW_DAYS": int,
-    "QUICKMATCH_HOUR": int,
-    "QUICKMATCH_TIMEZONE": str,
-    "QUICKMATCH_SHARDS": int,
-    "QUICKMATCH_MEETING_AFTER_DAYS": int,
-    "QUICKMATCH_MEETING_MIN_MESSAGES": int,
-    "QUICKMATCH_MEETING_HOUR": int,
-    "EVENTS_OFFER_HOURS": float,
-    "HEALTH_CHECK_INTERVAL": float,
 }
 
 
-def from_environment() -> dict[str, object]:
-    """Read the settings that are present in the environment, converted."""
+def from_environment(feature_keys: Iterable[str] = ()) -> dict[str, object]:
+    """Read the settings that are present in the environment, converted; the features'
+    keys (``app.settings``) as text, which their settings classes convert and check."""
     settings: dict[str, object] = {}
     for name, convert in _ENVIRONMENT.items():
         if os.environ.get(name, "").strip():
             raw = os.environ[name].strip()
             settings[name] = _bool(name) if convert is _bool else convert(raw)
+    for name in feature_keys:
+        if os.environ.get(name, "").strip():
+            settings[name] = os.environ[name].strip()
     if "SESSION_COOKIE_SECURE" in settings:
         settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
     return settings

@@ -19,7 +19,9 @@ from typing import Any, Protocol
 from flask import Blueprint, Flask, current_app
 from sqlalchemy import func, select
 
+from app import settings
 from app.extensions import db
+from app.settings import FeatureSettings
 
 EXTENSION = "queqiao.features"
 
@@ -121,7 +123,8 @@ class Feature:
 
     ``models`` and ``tasks`` are module names (imported by ``load``: tables for the
     metadata and Alembic; Celery tasks and the periodic entries declared beside them).
-    ``init_app`` checks the feature's settings and sets up its runtime. ``notifications``
+    ``settings`` is the feature's settings class (``app.settings``), built and checked
+    when the app is created; ``init_app`` sets up the feature's runtime. ``notifications``
     maps a notification kind to the function wording it (``params -> Shown``).
     ``demo`` seeds the feature's part of ``flask demo seed`` (idempotent).
     """
@@ -130,6 +133,7 @@ class Feature:
     blueprints: tuple[Blueprint, ...] = ()
     models: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
+    settings: type[FeatureSettings] | None = None
     init_app: Callable[[Flask], None] | None = None
     notifications: Mapping[str, Callable[[dict], Any]] = field(default_factory=dict)
     admin_sections: tuple[Section, ...] = ()
@@ -187,12 +191,22 @@ class Registry:
     def acquaintances(self) -> list[Acquaintance]:
         return self._acquaintances
 
+    def settings(self) -> list[type[FeatureSettings]]:
+        return [f.settings for f in self.features if f.settings is not None]
+
     def demo_seeds(self) -> list[tuple[str, Callable[[], Any]]]:
         return [(f.name, f.demo) for f in self.features if f.demo is not None]
 
 
 def _ordered(sections: Iterable[Section]) -> list[Section]:
     return sorted(sections, key=lambda s: s.order)
+
+
+def setting_keys(names: Iterable[str]) -> list[str]:
+    """The config keys the settings of the named features read (environment variables
+    too, read by ``app.config.from_environment``)."""
+    classes = [f.settings for f in declarations(names) if f.settings is not None]
+    return list(settings.environment_keys(classes))
 
 
 def declarations(names: Iterable[str]) -> tuple[Feature, ...]:
@@ -207,9 +221,10 @@ def declarations(names: Iterable[str]) -> tuple[Feature, ...]:
 
 
 def load(app: Flask) -> Registry:
-    """Import the features ``FEATURES`` lists, with their models and task modules, and
-    keep the registry on ``app``."""
+    """Import the features ``FEATURES`` lists, with their models and task modules, build
+    and check their settings, and keep the registry on ``app``."""
     registry = Registry(declarations(app.config["FEATURES"]))
+    settings.init_app(app, registry.settings())
     for feature in registry:
         for module in (*feature.models, *feature.tasks):
             importlib.import_module(module)

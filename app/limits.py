@@ -4,37 +4,36 @@ Each attempt is counted with the limiter's ``hit``, which increments the counter
 compares it with the limit in one step of the storage (Redis ``INCR``; the in-memory
 storage under a lock). So a burst of concurrent requests never gets more through than
 the limit, unlike a ``test`` followed by a ``hit``, where every request of the burst
-passes the test before any of them counts. The limits come from a setting in
-Flask-Limiter syntax, e.g. ``RATELIMIT_LOUNGE_SEND = "20 per minute;500 per day"``.
+passes the test before any of them counts. A limit is a feature's setting in
+Flask-Limiter syntax, e.g. ``"20 per minute;500 per day"`` (checked when the app is built).
 """
 
 from __future__ import annotations
 
-from flask import current_app
 from limits import RateLimitItem, parse_many
 
 from app.extensions import limiter
 
 
-def _items(setting: str) -> list[RateLimitItem]:
-    return parse_many(current_app.config[setting])
+def _items(limit: str) -> list[RateLimitItem]:
+    return parse_many(limit)
 
 
-def hit(setting: str, scope: str, *keys: object) -> bool:
-    """Count one attempt against every limit in ``setting`` for ``scope`` and ``keys``;
+def hit(limit: str, scope: str, *keys: object) -> bool:
+    """Count one attempt against every limit in ``limit`` for ``scope`` and ``keys``;
     False when any of them is now exceeded (the caller refuses the attempt). Every limit
     is counted even when an earlier one is exceeded, so none can be skipped."""
     if not limiter.enabled:
         return True
     identifiers = (scope, *(str(key) for key in keys))
-    allowed = [limiter.limiter.hit(item, *identifiers) for item in _items(setting)]
+    allowed = [limiter.limiter.hit(item, *identifiers) for item in _items(limit)]
     return all(allowed)
 
 
-def exhausted(setting: str, scope: str, *keys: object) -> bool:
-    """Whether a limit in ``setting`` is used up, without counting an attempt (for
+def exhausted(limit: str, scope: str, *keys: object) -> bool:
+    """Whether a limit in ``limit`` is used up, without counting an attempt (for
     limits counted only after the outcome is known, such as wrong guesses)."""
     if not limiter.enabled:
         return False
     identifiers = (scope, *(str(key) for key in keys))
-    return not all(limiter.limiter.test(item, *identifiers) for item in _items(setting))
+    return not all(limiter.limiter.test(item, *identifiers) for item in _items(limit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, render_template, request
@@ -70,6 +71,12 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_of(user: Any) -> str:
+    """The language to write to ``user`` in outside a request (texts, notifications):
+    their choice, else the default."""
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def error_page(code: int, title: str, hint: str) -> tuple[str, int]:

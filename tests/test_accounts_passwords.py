@@ -6,7 +6,8 @@ import argon2
 from argon2 import extract_parameters
 
 from app.accounts import passwords
-from app.config import Config, ProductionConfig
+from app.accounts.settings import Settings
+from app.config import ProductionConfig
 from tests.conftest import CHEAP_PASSWORD_HASHING
 from tests.factories import PASSWORD
 
@@ -18,8 +19,11 @@ PRODUCTION = {
 
 
 def test_production_uses_argon2_cffis_default_parameters():
-    for name, value in PRODUCTION.items():
-        assert getattr(ProductionConfig, name) == getattr(Config, name) == value
+    production = {name: getattr(ProductionConfig, name) for name in dir(ProductionConfig)}
+    settings = Settings.from_config(production)
+    hashing = (settings.hash_time_cost, settings.hash_memory_cost, settings.hash_parallelism)
+    assert hashing == tuple(PRODUCTION.values())
+    assert not PRODUCTION.keys() & set(dir(ProductionConfig))  # no mode changes them
     assert (argon2.DEFAULT_TIME_COST, argon2.DEFAULT_MEMORY_COST) == (3, 65536)
 
 

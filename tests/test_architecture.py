@@ -163,3 +163,55 @@ def test_the_rules_see_a_models_import_and_a_cycle(tmp_path, monkeypatch):
     assert models_imports() == {"one -> two"}
     graph = {name: set(targets) for name, targets in feature_imports().items()}
     assert cycle_in(graph) == ["one", "two", "one"]
+
+
+def config_reads() -> set[str]:
+    """``file:line`` of each read of the app config in a feature package outside its
+    ``settings.py`` (``current_app.config`` anywhere; ``app.config[...]``/``.get``)."""
+    found = set()
+    for name in feature_packages():
+        for path in python_files(f"app/{name}"):
+            if path.name == "settings.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == "config"
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in {"current_app", "app"}
+                ):
+                    found.add(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+# Where a feature hands the whole config on: a plug-in built with it (the SMS gateway).
+CONFIG_HANDED_ON = {"app/accounts/sms.py"}
+
+
+def test_features_read_their_settings_only_through_their_settings_class():
+    """One settings pattern: each feature's ``settings.py`` reads the config (checked when
+    the app is built); the rest of the feature asks ``Settings.current()``."""
+    reads = {read for read in config_reads() if read.split(":")[0] not in CONFIG_HANDED_ON}
+    assert reads == set()
+
+
+def test_the_config_rule_sees_a_read(tmp_path, monkeypatch):
+    package = tmp_path / "app" / "one"
+    package.mkdir(parents=True)
+    (package / "feature.py").write_text("")
+    (package / "routes.py").write_text("from flask import current_app\nx = current_app.config\n")
+    (package / "settings.py").write_text("def f(app):\n    return app.config['X']\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert config_reads() == {"app/one/routes.py:2"}
+
+
+def test_every_feature_with_settings_declares_them_in_its_settings_module():
+    from app.config import Config
+    from app.features import declarations
+
+    for feature in declarations(Config.FEATURES):
+        if feature.settings is not None:
+            assert feature.settings.__module__ == f"app.{feature.name}.settings"
+        assert (ROOT / "app" / feature.name / "settings.py").exists() == (
+            feature.settings is not None
+        ), feature.name

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 import app as app_package
 from app import config as settings
 from app import create_app
+from app.accounts.settings import Settings as AccountSettings
 from app.config import (
     ConfigurationError,
     development_secret_key,
@@ -315,13 +316,13 @@ def test_from_environment_reads_at_call_time(environment):
     environment.setenv("RATELIMIT_SIGNIN", "5 per minute")
     environment.setenv("REDIS_URL", "")
     environment.setenv("UNRELATED_SETTING", "ignored")
-    values = from_environment()
+    values = from_environment(feature_keys=["RATELIMIT_SIGNIN", "QUICKMATCH_K"])
     assert values == {
         "SECRET_KEY": "s3cret",
         "DATABASE_URL": "postgres://u@h/d",
         "PROXY_COUNT": 2,
         "FORCE_HTTPS": True,
-        "RATELIMIT_SIGNIN": "5 per minute",
+        "RATELIMIT_SIGNIN": "5 per minute",  # a feature's key: as text, its class converts
     }
     environment.setenv("PROXY_COUNT", "1")
     assert from_environment()["PROXY_COUNT"] == 1
@@ -344,4 +345,4 @@ def test_test_config_selects_testing_mode_and_ignores_the_environment(environmen
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't.db'}"})
     assert app.config["ENV_NAME"] == "testing"
     assert app.testing
-    assert app.config["RATELIMIT_SIGNIN"] == settings.Config.RATELIMIT_SIGNIN
+    assert app.config["RATELIMIT_SIGNIN"] == AccountSettings().signin_limit  # the default

@@ -135,8 +135,10 @@ def test_declining_passes_the_seat_on(app):
     assert states(app, event) == {first: "cancelled", second: "declined", third: "offered"}
 
 
-def test_a_late_accept_is_refused_before_the_task_runs_and_the_task_moves_the_offer_on(app):
-    app.config["EVENTS_OFFER_HOURS"] = 2
+def test_a_late_accept_is_refused_before_the_task_runs_and_the_task_moves_the_offer_on(
+    app_factory,
+):
+    app = app_factory(EVENTS_OFFER_HOURS=2)
     event = add_event(app, organiser(app), capacity=1)
     first, second, third = members(app, men=3)
     for member in (first, second, third):

@@ -95,7 +95,8 @@ def test_settings_are_read_from_the_environment(monkeypatch):
         "QUICKMATCH_SHARDS": "4",
     }.items():
         monkeypatch.setenv(name, value)
-    settings = Settings.from_config({**vars(config.Config), **config.from_environment()})
+    environment = config.from_environment(Settings.keys())
+    settings = Settings.from_config({**vars(config.Config), **environment})
     assert settings == Settings(
         k=5, repeat_window_days=14, hour=6, timezone="Asia/Urumqi", shards=4
     )

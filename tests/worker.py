@@ -24,6 +24,7 @@ from pathlib import Path
 import redis
 
 from app.config import _ENVIRONMENT, TestingConfig
+from app.features import setting_keys
 from tests.conftest import ROOT, service_missing
 
 READY_TIMEOUT = 30.0
@@ -63,7 +64,8 @@ def worker_environment(
     """The environment of a worker process: the test database, broker and queue, the
     testing identity keys (so it decrypts what the tests encrypt) and ``settings``.
     Settings the app would read from the caller's environment are dropped first."""
-    env = {name: value for name, value in os.environ.items() if name not in _ENVIRONMENT}
+    read = {*_ENVIRONMENT, *setting_keys(TestingConfig.FEATURES)}
+    env = {name: value for name, value in os.environ.items() if name not in read}
     env.update(
         QUEQIAO_ENV="development",
         DATABASE_URL=database_url,

@@ -30,7 +30,7 @@ def _next() -> str | None:
 
 
 @bp.route("/signin/code", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SEND_CODE")
+@post_limit("send_code_limit")
 @send_limit()
 def signin_code() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():
@@ -66,7 +66,7 @@ def _render_verify(form: SigninCodeForm, phone: str) -> str:
 
 
 @bp.route("/signin/code/verify", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SIGNIN")
+@post_limit("signin_limit")
 @guess_limit()
 def signin_code_verify() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():

@@ -10,10 +10,10 @@ import re
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from app.accounts.models import DeviceSession, User
+from app.accounts.settings import Settings
 from app.db_types import utcnow
 from app.extensions import db
 
@@ -74,7 +74,7 @@ def live(user_id: int, token: str, now: datetime | None = None) -> DeviceSession
     A session unused for as long as a remember-me cookie lasts has ended too.
     """
     now = now or utcnow()
-    idle_since = now - current_app.config["REMEMBER_COOKIE_DURATION"]
+    idle_since = now - Settings.current().session_idle_limit
     return db.session.scalar(
         select(DeviceSession).where(
             DeviceSession.token_hash == token_hash(token),
@@ -87,7 +87,7 @@ def live(user_id: int, token: str, now: datetime | None = None) -> DeviceSession
 
 def of_user(user: User) -> list[DeviceSession]:
     """The user's live device sessions, the most recently seen first."""
-    idle_since = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+    idle_since = utcnow() - Settings.current().session_idle_limit
     return list(
         db.session.scalars(
             select(DeviceSession)
@@ -107,7 +107,7 @@ def seen(device: DeviceSession, now: datetime | None = None) -> bool:
     Returns whether anything was written (then the caller commits). Flushes.
     """
     now = now or utcnow()
-    if device.last_seen_at > now - current_app.config["DEVICE_SEEN_INTERVAL"]:
+    if device.last_seen_at > now - Settings.current().device_seen_interval:
         return False
     device.last_seen_at = now
     db.session.flush()

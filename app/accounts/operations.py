@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from app.accounts import devices, passwords, sms
 from app.accounts.models import AccountState, CodePurpose, DeviceSession, Role, SmsCode, User
+from app.accounts.settings import Settings
 from app.db_types import utcnow
 from app.extensions import db
 
@@ -53,7 +54,7 @@ class WrongPassword(AccountError):
 
 
 def _code_hash(phone: str, purpose: CodePurpose, code: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
+    key = current_app.secret_key.encode()
     message = f"{purpose.value}:{phone}:{code}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
@@ -88,7 +89,7 @@ def _issue_code(phone: str, purpose: CodePurpose, now: datetime, usable: bool = 
     Raises ``CodeSentRecently`` when one was issued moments ago. Sends nothing. Flushes.
     """
     latest = _latest_code(phone, purpose)
-    wait = current_app.config["SMS_CODE_RESEND_AFTER"]
+    wait = Settings.current().code_resend_after
     if latest is not None and latest.consumed_at is None and latest.created_at + wait > now:
         raise CodeSentRecently(int((latest.created_at + wait - now).total_seconds()) + 1)
     db.session.execute(
@@ -98,7 +99,7 @@ def _issue_code(phone: str, purpose: CodePurpose, now: datetime, usable: bool = 
     )
     code = f"{secrets.randbelow(10**6):06d}"
     code_hash = _code_hash(phone, purpose, code) if usable else _UNUSABLE
-    expires_at = now + current_app.config["SMS_CODE_TTL"]
+    expires_at = now + Settings.current().code_ttl
     db.session.add(
         SmsCode(
             phone=phone,
@@ -113,7 +114,7 @@ def _issue_code(phone: str, purpose: CodePurpose, now: datetime, usable: bool = 
 
 
 def _send_code_sms(phone: str, code: str) -> None:
-    minutes = int(current_app.config["SMS_CODE_TTL"].total_seconds() // 60)
+    minutes = int(Settings.current().code_ttl.total_seconds() // 60)
     sms.sender().send(phone, f"【鹊桥】验证码 {code}，{minutes} 分钟内有效。请勿告诉他人。")
 
 

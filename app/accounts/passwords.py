@@ -13,8 +13,10 @@ from functools import cache
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
+from flask import has_app_context
 from zxcvbn import zxcvbn
+
+from app.accounts.settings import Settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -27,12 +29,8 @@ def parameters() -> tuple[int, int, int]:
     """``(time cost, memory cost in KiB, parallelism)`` of the current app (or the defaults)."""
     if not has_app_context():
         return DEFAULT_PARAMETERS
-    config = current_app.config
-    return (
-        config.get("PASSWORD_HASH_TIME_COST", DEFAULT_TIME_COST),
-        config.get("PASSWORD_HASH_MEMORY_COST", DEFAULT_MEMORY_COST),
-        config.get("PASSWORD_HASH_PARALLELISM", DEFAULT_PARALLELISM),
-    )
+    settings = Settings.current()
+    return (settings.hash_time_cost, settings.hash_memory_cost, settings.hash_parallelism)
 
 
 @cache

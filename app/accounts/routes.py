@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -39,6 +38,7 @@ from app.accounts.forms import (
 from app.accounts.loader import current_device
 from app.accounts.models import User, mask_phone
 from app.accounts.phone import InvalidPhone, normalise_mobile
+from app.accounts.settings import Settings
 from app.extensions import db, limiter
 from app.web import safe_next
 
@@ -50,9 +50,9 @@ REMEMBER_COOKIE = "remember_token"  # Flask-Login's default name
 _PHONE_FROM_FORM = {"accounts.signup", "accounts.signin_code"}
 
 
-def post_limit(setting: str):
-    """POSTs per client address, by the named setting."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+def post_limit(name: str):
+    """POSTs per client address, by the accounts setting ``name`` (a rate limit)."""
+    return limiter.limit(lambda: getattr(Settings.current(), name), methods=["POST"])
 
 
 def _phone_key() -> str:
@@ -75,20 +75,20 @@ def _phone_key() -> str:
 def send_limit():
     """Codes sent, per number (``RATELIMIT_SEND_CODE``)."""
     return limiter.limit(
-        lambda: current_app.config["RATELIMIT_SEND_CODE"], key_func=_phone_key, methods=["POST"]
+        lambda: Settings.current().send_code_limit, key_func=_phone_key, methods=["POST"]
     )
 
 
 def guess_limit():
     """Codes tried, per number (``RATELIMIT_CODE_GUESSES``)."""
     return limiter.limit(
-        lambda: current_app.config["RATELIMIT_CODE_GUESSES"], key_func=_phone_key, methods=["POST"]
+        lambda: Settings.current().code_guess_limit, key_func=_phone_key, methods=["POST"]
     )
 
 
 def keep_dev_code(code: str | None) -> None:
     """Development only: keep the code for the next page to show (no SMS is sent)."""
-    if code and current_app.config["SMS_SHOW_CODE_ON_PAGE"]:
+    if code and Settings.current().show_code_on_page:
         session[DEV_CODE] = code
     else:
         session.pop(DEV_CODE, None)
@@ -129,7 +129,7 @@ def _send_and_remember(phone: str) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SEND_CODE")
+@post_limit("send_code_limit")
 @send_limit()
 def signup() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
@@ -149,7 +149,7 @@ def signup() -> Response | tuple[str, int] | str:
 
 
 @bp.post("/signup/resend")
-@post_limit("RATELIMIT_SEND_CODE")
+@post_limit("send_code_limit")
 @send_limit()
 def signup_resend() -> Response | tuple[str, int]:
     phone = session.get(SIGNUP_PHONE)
@@ -177,7 +177,7 @@ def _render_verify(form: SignupForm, phone: str) -> str:
 
 
 @bp.route("/signup/verify", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SIGNUP")
+@post_limit("signup_limit")
 @guess_limit()
 def signup_verify() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
@@ -218,7 +218,7 @@ def _already_created() -> Response:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SIGNIN")
+@post_limit("signin_limit")
 def signin() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated and login_fresh():
         return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

@@ -12,6 +12,8 @@ from typing import Protocol
 from flask import Flask, current_app
 from werkzeug.utils import import_string
 
+from app.accounts.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +42,7 @@ class OutboxSender:
 
 
 def init_app(app: Flask) -> None:
-    sender_class = import_string(app.config["SMS_SENDER"].replace(":", "."))
+    sender_class = import_string(Settings.of(app).sms_sender.replace(":", "."))
     app.extensions["sms_sender"] = sender_class(app.config)
 
 

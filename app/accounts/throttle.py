@@ -23,18 +23,19 @@ import time
 from flask import current_app
 from limits.storage import Storage
 
+from app.accounts.settings import Settings
 from app.extensions import limiter
 
 
 def _keys(phone: str) -> tuple[str, str]:
     # Keyed hash: the storage never holds a phone number.
-    secret = current_app.config["SECRET_KEY"].encode()
+    secret = current_app.secret_key.encode()
     digest = hmac.new(secret, phone.encode(), hashlib.sha256).hexdigest()[:32]
     return f"queqiao/signin-failures/{digest}", f"queqiao/signin-wait/{digest}"
 
 
 def _enabled() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+    return bool(limiter.enabled)
 
 
 def _remaining(storage: Storage, key: str) -> int:
@@ -44,9 +45,9 @@ def _remaining(storage: Storage, key: str) -> int:
 
 
 def _delay(failures: int) -> int:
-    config = current_app.config
-    step = failures - config["SIGNIN_FREE_FAILURES"]
-    return int(min(config["SIGNIN_DELAY_SECONDS"] * 2**step, config["SIGNIN_DELAY_MAX_SECONDS"]))
+    settings = Settings.current()
+    step = failures - settings.free_failures
+    return int(min(settings.delay_seconds * 2**step, settings.delay_max_seconds))
 
 
 def admit(phone: str) -> int:
@@ -59,8 +60,9 @@ def admit(phone: str) -> int:
     waiting = _remaining(storage, wait_key)
     if waiting:
         return waiting
-    failures = storage.incr(failures_key, current_app.config["SIGNIN_FAILURE_MEMORY_SECONDS"])
-    if failures < current_app.config["SIGNIN_FREE_FAILURES"]:
+    settings = Settings.current()
+    failures = storage.incr(failures_key, settings.failure_memory_seconds)
+    if failures < settings.free_failures:
         return 0
     # This attempt takes the turn and starts the next wait; a concurrent one that
     # finds the wait already started is refused.

@@ -7,11 +7,13 @@ from flask_babel import lazy_gettext as _l
 from app.consult import bp
 from app.consult.demo import add_consult_demo
 from app.consult.my_data import ConsultationData
+from app.consult.settings import Settings
 from app.consult.texts import KINDS
 from app.features import Feature, Section
 
 feature = Feature(
     name="consult",
+    settings=Settings,
     blueprints=(bp,),
     admin_sections=(
         Section(

@@ -8,7 +8,6 @@ not told); a step at the wrong time is ``Conflict`` (a 409).
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.consult import assignment
@@ -18,6 +17,7 @@ from app.consult.models import (
     ConsultationState,
     Topic,
 )
+from app.consult.settings import Settings
 from app.db_types import utcnow
 from app.extensions import db
 from app.locking import lock_row
@@ -52,7 +52,7 @@ def ask(member_id: int, topic: Topic, body: str) -> Consultation:
     requests as ``CONSULTATION_MAX_UNRESOLVED``; the assignment lock makes that count
     hold for concurrent requests too. Flushes."""
     assignment.lock_assignments()
-    if unresolved_count(member_id) >= current_app.config["CONSULTATION_MAX_UNRESOLVED"]:
+    if unresolved_count(member_id) >= Settings.current().max_unresolved:
         raise TooManyUnresolved(member_id)
     consultation = Consultation(member_id=member_id, topic=topic, body=body)
     db.session.add(consultation)

@@ -4,7 +4,7 @@ Every route is behind the member gate; a request of someone else is a 404."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from app.auth import member_required
 from app.consult import bp, operations
 from app.consult.forms import TOPIC_LABELS, AskForm, RatingForm, ReplyForm
 from app.consult.models import Consultation, ConsultationState, Topic
+from app.consult.settings import Settings
 from app.extensions import db
 
 
@@ -49,7 +50,7 @@ def ask() -> str | Response | tuple[str, int]:
         return render_template("consult/ask.html", form=form)
     if not form.validate():
         return render_template("consult/ask.html", form=form), 400
-    if not limits.hit("RATELIMIT_CONSULTATION", "consultation", current_user.id):
+    if not limits.hit(Settings.current().request_limit, "consultation", current_user.id):
         problem = _("You have asked for many consultations today. Please try again tomorrow.")
         return render_template("consult/ask.html", form=form, problem=problem), 429
     try:
@@ -69,7 +70,7 @@ def _unresolved_problem() -> str:
     return _(
         "You already have %(n)d requests that are not resolved yet. A new one can be sent "
         "once a matchmaker has resolved one of them.",
-        n=current_app.config["CONSULTATION_MAX_UNRESOLVED"],
+        n=Settings.current().max_unresolved,
     )
 
 

@@ -8,11 +8,13 @@ from app.events import bp
 from app.events.demo import add_events_demo
 from app.events.my_data import EventData
 from app.events.queries import seated_together
+from app.events.settings import Settings
 from app.events.texts import NOTIFICATIONS
 from app.features import Feature, Section
 
 feature = Feature(
     name="events",
+    settings=Settings,
     blueprints=(bp,),
     console_sections=(Section("events.console_list", _l("Events"), order=10, active=("events.",)),),
     models=("app.events.models",),

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.events.models import ACTIVE_STATES, Event, EventState, Signup, SignupState
+from app.events.settings import Settings
 from app.extensions import db
 from app.locking import lock_row
 from app.notifications.models import notify
@@ -40,7 +40,7 @@ class Refused(Exception):
 
 
 def offer_window() -> timedelta:
-    return timedelta(hours=float(current_app.config.get("EVENTS_OFFER_HOURS", 24)))
+    return Settings.current().offer_window
 
 
 def lock_event(event_id: int) -> Event:

@@ -18,6 +18,7 @@ from app.db_types import utcnow
 from app.events import attendance, bp, calendar, operations, queries
 from app.events.forms import ActionForm, CheckinForm, FilterForm
 from app.events.models import MAX_PICKS, Event, EventCategory
+from app.events.settings import Settings
 from app.extensions import db
 
 
@@ -106,10 +107,10 @@ def decline(event_id: int) -> Response | tuple[str, int]:
 
 def _event_guesses(event_id: int) -> attendance.Guesses:
     """The event's wrong codes, all members together (``RATELIMIT_CHECKIN_EVENT``)."""
-    setting, scope = "RATELIMIT_CHECKIN_EVENT", "checkin-event"
+    limit, scope = Settings.current().checkin_event_limit, "checkin-event"
     return attendance.Guesses(
-        allowed=lambda: not limits.exhausted(setting, scope, event_id),
-        wrong=lambda: limits.hit(setting, scope, event_id),
+        allowed=lambda: not limits.exhausted(limit, scope, event_id),
+        wrong=lambda: limits.hit(limit, scope, event_id),
     )
 
 
@@ -121,7 +122,7 @@ def check_in(event_id: int) -> Response | tuple[str, int]:
     if not form.validate():
         return _show(event, 400, checkin=form)
     # Every attempt counts, the right code included: a burst gets no more than the limit.
-    if not limits.hit("RATELIMIT_CHECKIN", "checkin", event.id, current_user.id):
+    if not limits.hit(Settings.current().checkin_limit, "checkin", event.id, current_user.id):
         return _show(event, 429, str(attendance.TOO_MANY_GUESSES), form)
     try:
         attendance.check_in(

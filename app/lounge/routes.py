@@ -22,6 +22,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.lounge import bp, operations
 from app.lounge.forms import MessageForm, ReadForm, UnmatchForm
+from app.lounge.settings import Settings
 from app.profiles.public import public_cards
 from app.relations.models import Match
 
@@ -105,7 +106,7 @@ def send(match_id: int) -> Response | tuple[str, int]:
         return _conversation(match, form, 400)
     if not operations.is_open(match):
         return _conversation(match, form, 409, _("This conversation has ended."))
-    if not limits.hit("RATELIMIT_LOUNGE_SEND", "lounge-send", current_user.id):
+    if not limits.hit(Settings.current().send_limit, "lounge-send", current_user.id):
         problem = _("You are sending messages very fast. Please wait a little and send again.")
         return _conversation(match, form, 429, problem)
     try:

@@ -28,7 +28,7 @@ def language() -> Response:
         form.lang.data,
         max_age=365 * 24 * 3600,
         samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        secure=current_app.session_interface.get_cookie_secure(current_app),
         httponly=True,
     )
     if current_user.is_authenticated:

@@ -36,6 +36,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.locking import lock_rows
 from app.profiles.models import MAX_PHOTOS, MemberPhoto
+from app.profiles.settings import Settings
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_BYTES = 5 * 1024 * 1024
@@ -148,9 +149,7 @@ def encode(stream: IO[bytes], max_bytes: int = MAX_BYTES, max_pixels: int = MAX_
 
 def photo_dir() -> str:
     """Where photo files are kept (``PHOTO_DIR``, else ``<instance>/photos``)."""
-    folder = current_app.config.get("PHOTO_DIR") or os.path.join(
-        current_app.instance_path, "photos"
-    )
+    folder = Settings.current().photo_dir or os.path.join(current_app.instance_path, "photos")
     os.makedirs(folder, exist_ok=True)
     return folder
 
@@ -208,10 +207,8 @@ def add(user_id: int, stream: IO[bytes]) -> MemberPhoto:
     nothing is written.
     """
     _free_slot(photos_of(user_id))  # refuse a seventh before spending time decoding it
-    config = current_app.config
-    encoded = encode(
-        stream, config.get("PHOTO_MAX_BYTES", MAX_BYTES), config.get("PHOTO_MAX_PIXELS", MAX_PIXELS)
-    )
+    settings = Settings.current()
+    encoded = encode(stream, settings.photo_max_bytes, settings.photo_max_pixels)
     _lock_photos(user_id)
     existing = photos_of(user_id)
     photo = MemberPhoto(

@@ -16,6 +16,7 @@ from app.profiles import bp, photos
 from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
 from app.profiles.models import MemberPhoto, MemberProfile
 from app.profiles.public import public_card
+from app.profiles.settings import Settings
 from app.relations.queries import apart
 from app.signals import member_ready_for_matching
 
@@ -123,7 +124,7 @@ def _photos_page(form: PhotoForm, status: int = 200, problem: str | None = None)
 
 def _within_photo_limit() -> bool:
     """Count one upload or deletion against ``RATELIMIT_PHOTO``."""
-    return limits.hit("RATELIMIT_PHOTO", "photo", current_user.id)
+    return limits.hit(Settings.current().photo_limit, "photo", current_user.id)
 
 
 def _photo_limit_page() -> tuple[str, int]:

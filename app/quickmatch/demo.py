@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, delete, or_, select
 
 from app.accounts import passwords
@@ -206,7 +205,7 @@ def seed_demo() -> list[str]:
 
     members = add_synthetic_members(DEMO_PASSWORD)
     add_demo_photos()  # drawn avatars through the real upload path
-    settings = Settings.from_config(current_app.config)
+    settings = Settings.current()
     summary = service.run(settings.today(), settings)
     add_today_demo(settings)  # the Today page: likes waiting, a match
     match_lounge_partner()  # the lounge's second conversation (a flagged message)

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Flask
 
 from app.features import Feature
-from app.quickmatch import bp, settings, tasks
+from app.quickmatch import bp, tasks
 from app.quickmatch.demo import seed_demo
 from app.quickmatch.history import was_suggested
 from app.quickmatch.my_data import QuickMatchData
+from app.quickmatch.settings import Settings
 from app.quickmatch.texts import NOTIFICATIONS
 from app.signals import member_ready_for_matching
 
 
 def init_app(app: Flask) -> None:
-    """Check the settings; list members who become ready after the day's batch."""
-    settings.init_app(app)
+    """List members who become ready after the day's batch."""
     member_ready_for_matching.connect(tasks.list_newcomer)  # once, however many apps
 
 
@@ -24,6 +24,7 @@ feature = Feature(
     blueprints=(bp,),
     models=("app.quickmatch.models",),
     tasks=("app.quickmatch.tasks",),
+    settings=Settings,
     init_app=init_app,
     acquaintances=(was_suggested,),
     notifications=NOTIFICATIONS,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import CompoundSelect, case, cast, literal, null, select, union_all
 
 from app.db_types import UTCDateTime
@@ -17,6 +15,7 @@ from app.quickmatch.models import (
     Reaction,
     ReactionKind,
 )
+from app.quickmatch.settings import Settings
 from app.relations.models import Block, Match
 from matching import History
 
@@ -36,7 +35,7 @@ def load_history(day: date, repeat_window_days: int) -> History:
             DailySuggestion.day > since
         )
     )
-    zone = ZoneInfo(current_app.config["QUICKMATCH_TIMEZONE"])
+    zone = Settings.current().zone
     reactions = [
         (a, b, d if d is not None else answered_at.astimezone(zone).date(), kind)
         for a, b, d, kind, answered_at in db.session.execute(answers())

@@ -8,7 +8,7 @@ sends them with fetch (``Accept: application/json``) and updates the card in pla
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -27,7 +27,7 @@ KINDS = {"like": ReactionKind.like, "pass": ReactionKind.pass_}
 
 
 def _settings() -> Settings:
-    return Settings.from_config(current_app.config)
+    return Settings.current()
 
 
 def conversation_url(match_id: int) -> str:

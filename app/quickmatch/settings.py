@@ -1,5 +1,5 @@
 """Quick match settings (``QUICKMATCH_*``), checked once when the app is created, and
-the nightly beat entry built from them."""
+the nightly beat entries built from them."""
 
 from __future__ import annotations
 
@@ -12,47 +12,46 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from celery.schedules import crontab
 
-from app.config import ConfigurationError
+from app.settings import FeatureSettings, at_least, between, setting
 
 BEAT_ENTRY = "quickmatch-daily"
 MEETINGS_BEAT_ENTRY = "quickmatch-meetings"
 
 
-@dataclass(frozen=True)
-class Settings:
-    k: int  # suggestions per member and day
-    repeat_window_days: int
-    hour: int
-    timezone: str
-    shards: int
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        """Read and check the ``QUICKMATCH_*`` settings; ``ConfigurationError`` names a
-        bad one."""
-        settings = cls(
-            k=int(config["QUICKMATCH_K"]),
-            repeat_window_days=int(config["QUICKMATCH_REPEAT_WINDOW_DAYS"]),
-            hour=int(config["QUICKMATCH_HOUR"]),
-            timezone=str(config["QUICKMATCH_TIMEZONE"]),
-            shards=int(config["QUICKMATCH_SHARDS"]),
-        )
-        problems = []
-        if settings.k < 1:
-            problems.append("QUICKMATCH_K must be at least 1")
-        if settings.repeat_window_days < 0:
-            problems.append("QUICKMATCH_REPEAT_WINDOW_DAYS must not be negative")
-        if not 0 <= settings.hour <= 23:
-            problems.append("QUICKMATCH_HOUR must be an hour from 0 to 23")
-        if settings.shards < 1:
-            problems.append("QUICKMATCH_SHARDS must be at least 1")
-        try:
-            ZoneInfo(settings.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"QUICKMATCH_TIMEZONE {settings.timezone!r} is not a time zone")
-        if problems:
-            raise ConfigurationError("; ".join(problems))
-        return settings
+
+_HOUR = "must be an hour from 0 to 23"
+
+
+@dataclass(frozen=True)
+class Settings(FeatureSettings):
+    k: int = setting("QUICKMATCH_K", 8, int, at_least(1), "must be at least 1")  # a day
+    # A pair shown is not suggested again for this long.
+    repeat_window_days: int = setting(
+        "QUICKMATCH_REPEAT_WINDOW_DAYS", 30, int, at_least(0), "must not be negative"
+    )
+    hour: int = setting("QUICKMATCH_HOUR", 5, int, between(0, 23), _HOUR)  # the run's start
+    # The batch's zone; also what "today" means for it.
+    timezone: str = setting(
+        "QUICKMATCH_TIMEZONE", "Asia/Shanghai", str, _is_zone, "is not a time zone"
+    )
+    # More than 1: one candidates task per shard, then one assign.
+    shards: int = setting("QUICKMATCH_SHARDS", 1, int, at_least(1), "must be at least 1")
+    # "Did you meet?": asked daily at meeting_hour:00 about matches this many days old
+    # whose two sides wrote at least this many messages.
+    meeting_after_days: int = setting(
+        "QUICKMATCH_MEETING_AFTER_DAYS", 7, int, at_least(1), "must be at least 1"
+    )
+    meeting_min_messages: int = setting(
+        "QUICKMATCH_MEETING_MIN_MESSAGES", 6, int, at_least(0), "must not be negative"
+    )
+    meeting_hour: int = setting("QUICKMATCH_MEETING_HOUR", 19, int, between(0, 23), _HOUR)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -104,11 +103,6 @@ class ZonedCrontab(crontab):
         return f"{super().__repr__()[:-1]} {self.zone}>"
 
 
-def init_app(app: Any) -> None:
-    """Check the QUICKMATCH_* settings when the app is built (a bad one fails at once)."""
-    Settings.from_config(app.config)
-
-
 def daily_run_schedule(config: Mapping[str, Any]) -> ZonedCrontab:
     """The nightly run: ``QUICKMATCH_HOUR``:00 in ``QUICKMATCH_TIMEZONE``."""
     settings = Settings.from_config(config)
@@ -117,5 +111,5 @@ def daily_run_schedule(config: Mapping[str, Any]) -> ZonedCrontab:
 
 def meetings_schedule(config: Mapping[str, Any]) -> ZonedCrontab:
     """The daily "did you meet?" questions: ``QUICKMATCH_MEETING_HOUR``:00, same zone."""
-    zone = Settings.from_config(config).timezone
-    return ZonedCrontab(minute=0, hour=int(config.get("QUICKMATCH_MEETING_HOUR", 19)), zone=zone)
+    settings = Settings.from_config(config)
+    return ZonedCrontab(minute=0, hour=settings.meeting_hour, zone=settings.timezone)

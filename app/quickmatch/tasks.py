@@ -46,7 +46,6 @@ from datetime import date
 from typing import Any
 
 from celery import chord, shared_task
-from flask import current_app
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -63,7 +62,7 @@ from app.transactions import after_commit
 
 
 def _settings() -> Settings:
-    return Settings.from_config(current_app.config)
+    return Settings.current()
 
 
 def _day(day: str | None, settings: Settings) -> date:
@@ -137,11 +136,7 @@ def list_newcomer(_sender: object = None, *, member_id: int) -> None:
 def ask_about_meetings() -> int:
     """Ask both sides of the matches that are due whether they met; commits. A re-run
     asks nobody twice."""
-    config = current_app.config
-    asked = meetings.ask_due(
-        utcnow(),
-        int(config["QUICKMATCH_MEETING_AFTER_DAYS"]),
-        int(config["QUICKMATCH_MEETING_MIN_MESSAGES"]),
-    )
+    settings = _settings()
+    asked = meetings.ask_due(utcnow(), settings.meeting_after_days, settings.meeting_min_messages)
     db.session.commit()
     return asked

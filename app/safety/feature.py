@@ -10,6 +10,7 @@ from app.safety import bp, operations
 from app.safety.demo import add_safety_demo
 from app.safety.moderation import waiting_count
 from app.safety.my_data import SafetyData
+from app.safety.settings import Settings
 from app.safety.texts import NOTIFICATIONS
 from app.signals import message_flagged
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
 
 feature = Feature(
     name="safety",
+    settings=Settings,
     blueprints=(bp,),
     init_app=init_app,
     admin_sections=(

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
 
+from app import web
 from app.accounts import sms
 from app.accounts.models import AccountState, User, new_session_token
 from app.audit.models import record as audit
@@ -191,7 +192,7 @@ def decide(
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=APPEAL_SALT)
+    return URLSafeTimedSerializer(current_app.secret_key, salt=APPEAL_SALT)
 
 
 def appeal_token(report: Report) -> str:
@@ -275,7 +276,7 @@ def _send(member: User, text: str) -> None:
 
 
 def _language(member: User) -> str:
-    return member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return web.language_of(member)
 
 
 def send_suspension_sms(report: Report) -> None:

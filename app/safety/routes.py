@@ -23,6 +23,7 @@ from app.profiles.public import nickname, public_cards
 from app.safety import admin, bp, moderation, operations  # noqa: F401 - admin adds routes
 from app.safety.forms import REASON_LABELS, AppealForm, ConfirmForm, ReportForm
 from app.safety.models import Report
+from app.safety.settings import Settings
 
 Page = str | tuple[str, int]
 
@@ -108,7 +109,7 @@ def report(member_id: int) -> Response | Page:
             "You will be told when it is handled."
         )
         return _report_page(member_id, form, 409, problem)
-    if not limits.hit("RATELIMIT_REPORT", "safety-report", current_user.id):
+    if not limits.hit(Settings.current().report_limit, "safety-report", current_user.id):
         problem = _("You have sent many reports today. Please try again tomorrow.")
         return _report_page(member_id, form, 429, problem)
     try:

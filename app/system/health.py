@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import text
 
 from app.extensions import db
+from app.system.settings import Settings
 
 OK = "ok"
 IN_PROCESS = "in-process"  # no broker configured: tasks run in the web process
@@ -51,7 +52,7 @@ def database_status() -> str:
 
 def broker_status() -> str:
     """``ok`` when the Celery broker accepts a connection, ``in-process`` without one."""
-    if not current_app.config.get("CELERY_BROKER_URL"):
+    if not Settings.current().broker_url:
         return IN_PROCESS
     celery_app = current_app.extensions["celery"]
     try:
@@ -97,4 +98,4 @@ def readiness() -> Readiness:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["readiness"] = ReadinessCache(interval=app.config["HEALTH_CHECK_INTERVAL"])
+    app.extensions["readiness"] = ReadinessCache(interval=Settings.of(app).check_interval)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import web
 from app.accounts import sms
 from app.accounts.models import User
 from app.audit.models import record as audit
@@ -89,7 +89,7 @@ def tell_holder_by_sms(case_id: int) -> bool:
     if holder is None:
         return False
     user = db.session.get(User, holder.user_id)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(web.language_of(user)):
         text = _(
             "[Queqiao] Someone applied for real-name verification with your ID number from "
             "another account. Your account is not affected. If it was not you, contact the "

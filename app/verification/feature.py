@@ -15,6 +15,7 @@ from app.verification import (
 )
 from app.verification.demo import add_review_access_demo
 from app.verification.my_data import VerificationData
+from app.verification.settings import Settings
 
 feature = Feature(
     name="verification",
@@ -27,6 +28,7 @@ feature = Feature(
         "app.verification.tasks",
         "app.verification.probes",
     ),
+    settings=Settings,
     init_app=runtime.init_app,
     notifications=texts.NOTIFICATIONS,
     admin_sections=(

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.periodic import periodic_task
 from app.transactions import after_commit
 from app.verification import health, outage, runtime, tasks
+from app.verification.settings import Settings
 from verification.departments import Department, DepartmentError, DepartmentUnavailable
 from verification.health import Admission
 
@@ -33,7 +34,7 @@ BEAT_ENTRY = "verification-probe-departments"
 
 def probe_interval(config: Mapping[str, object]) -> float:
     """The probe runs every ``VERIFICATION_PROBE_INTERVAL`` seconds."""
-    return float(config.get("VERIFICATION_PROBE_INTERVAL") or 10.0)
+    return Settings.from_config(config).probe_interval
 
 
 @periodic_task(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -24,6 +24,7 @@ from app.extensions import db
 from app.transactions import after_commit
 from app.verification import messages, operations, present, queries, runtime, tasks
 from app.verification.forms import ApplicationForm
+from app.verification.settings import Settings
 
 bp = Blueprint("verify", __name__, template_folder="templates", url_prefix="/verify")
 
@@ -80,14 +81,14 @@ def apply() -> Response | tuple[str, int]:
     elsewhere = _elsewhere()
     if elsewhere is not None:
         return elsewhere
-    form = ApplicationForm(wording_version=current_app.config["CONSENT_WORDING_VERSION"])
+    form = ApplicationForm(wording_version=Settings.current().consent_wording)
     if request.method == "GET":
         return _render_apply(form)
     if not form.validate_on_submit():
         return _render_apply(form, 400)  # a form sent back for a typo is not a try
     # Counted and compared in one step of the limiter's storage, so a burst of
     # concurrent applications gets no more through than the limit.
-    if not limits.hit("RATELIMIT_APPLY", "verify-apply", current_user.id):
+    if not limits.hit(Settings.current().apply_limit, "verify-apply", current_user.id):
         form.form_errors.append(str(TOO_MANY_APPLICATIONS))
         return _render_apply(form, 429)
     return _file_application(form)

@@ -10,6 +10,7 @@ import threading
 from flask import Flask, current_app
 
 from app.verification.models import Case
+from app.verification.settings import Settings
 from verification.departments import (
     Applicant,
     Department,
@@ -24,13 +25,11 @@ EXTENSION = "verification"
 
 class Runtime:
     def __init__(self, app: Flask) -> None:
-        config = app.config
-        self.policy = Policy.from_config(config)
-        keys = config["IDENTITY_ENCRYPTION_KEYS"]
-        if isinstance(keys, str):
-            keys = [key.strip() for key in keys.split(",") if key.strip()]
-        self.protector = Protector(keys, config["IDENTITY_INDEX_KEY"])
-        self._settings = {k: v for k, v in config.items() if k.startswith("VERIFICATION_")}
+        settings = Settings.of(app)
+        self.policy = settings.policy
+        keys = [key.strip() for key in (settings.encryption_keys or "").split(",") if key.strip()]
+        self.protector = Protector(keys, settings.index_key or "")
+        self._settings = settings.core_settings()
         self._departments: dict[Department, DepartmentAdapter] | None = None
         self._building = threading.Lock()
 

@@ -41,7 +41,6 @@ from typing import TypeVar
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.schedules import crontab
-from flask import current_app
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -51,6 +50,7 @@ from app.transactions import after_commit
 from app.verification import duplicates, health, operations, outage, queries, runtime
 from app.verification.models import Case, Check, CheckState
 from app.verification.operations import Unavailable
+from app.verification.settings import Settings
 from verification.departments import (
     Answer,
     Applicant,
@@ -76,11 +76,11 @@ def dispatch_case(case_id: int) -> int:
 
 def queue_check(check_id: int) -> None:
     """Send ``run_check`` with the configured time limits (used by prefork pools)."""
-    config = current_app.config
+    settings = Settings.current()
     run_check.apply_async(
         (check_id,),
-        soft_time_limit=float(config["VERIFICATION_CHECK_TIME_LIMIT"]),
-        time_limit=float(config["VERIFICATION_CHECK_HARD_TIME_LIMIT"]),
+        soft_time_limit=settings.check_time_limit,
+        time_limit=settings.check_hard_time_limit,
     )
 
 
@@ -142,7 +142,7 @@ def ask(department: Department, applicant: Applicant) -> Answer:
 def bounded(call: Callable[[], T], who: str) -> T:
     """``call()`` in a helper thread, waited for at most ``VERIFICATION_CHECK_TIME_LIMIT``
     seconds; raises ``DepartmentUnavailable`` past it."""
-    limit = float(current_app.config["VERIFICATION_CHECK_TIME_LIMIT"])
+    limit = Settings.current().check_time_limit
     outcome: list[T | Exception] = []
 
     def run() -> None:
@@ -164,9 +164,8 @@ def bounded(call: Callable[[], T], who: str) -> T:
 def retry_countdown(attempts: int) -> float:
     """Seconds to wait after the ``attempts``-th unavailable answer: exponential, capped,
     with a little jitter so cases that hit the same outage don't retry in step."""
-    config = current_app.config
-    base = float(config["VERIFICATION_RETRY_BACKOFF"])
-    ceiling = float(config["VERIFICATION_RETRY_BACKOFF_MAX"])
+    settings = Settings.current()
+    base, ceiling = settings.retry_backoff, settings.retry_backoff_max
     delay = min(base * 2 ** max(attempts - 1, 0), ceiling)
     return delay * random.uniform(0.8, 1.0)  # noqa: S311 - timing, not security
 
