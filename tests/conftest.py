@@ -78,7 +78,18 @@ def _postgres_database(base_url: str, name: str) -> str:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     finally:
         admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return _test_database_url(base, name)
+
+
+def _test_database_url(base: sa.URL, name: str) -> str:
+    """The URL of the test database ``name``, for the tests' apps and real workers alike.
+
+    Its commits do not wait for the disk (``synchronous_commit=off``, for these
+    connections only: the server's settings stay as they are for everyone else): a test
+    database is thrown away, and a crash could lose only its last commits, never corrupt it.
+    """
+    url = base.set(database=name).update_query_dict({"options": "-c synchronous_commit=off"})
+    return url.render_as_string(hide_password=False)
 
 
 def _drop_postgres_database(base_url: str, name: str) -> None:
@@ -235,7 +246,7 @@ def _copy_postgres_database(base_url: str, template: str, name: str) -> str:
             connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     finally:
         admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return _test_database_url(base, name)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from app.quickmatch.models import DailyList, DailySuggestion
 from app.quickmatch.settings import Settings
 from app.relations.models import Block, Match
 from app.verification.models import CaseState
-from matching import Suggestion
+from matching import Suggestion, engine
 from matching.metrics import eligible
 from tests.quickmatch_helpers import (
     add_members,
@@ -142,15 +142,15 @@ def test_a_rerun_filling_newcomers_counts_the_lists_already_written_towards_the_
     # may only use candidates still under it, or (coverage) the least-shown one.
     cap = max(shown.values())
     seen = {}
-    original = service.Matcher.assign
+    original = engine.Matcher.assign
 
     def spy(self, lists, k, shown_today=None):
         seen.update(shown_today or {})
         return original(self, lists, k, shown_today)
 
-    monkeypatch.setattr(service.Matcher, "assign", spy)
-    config = service.MatcherConfig
-    monkeypatch.setattr(service, "MatcherConfig", lambda **kw: config(**kw, exposure_cap=cap))
+    monkeypatch.setattr(engine.Matcher, "assign", spy)
+    config = engine.MatcherConfig
+    monkeypatch.setattr(engine, "MatcherConfig", lambda **kw: config(**kw, exposure_cap=cap))
     run(app)
     assert seen == shown
     after = lists_by_viewer(suggestion_rows(app))[newcomer]

@@ -27,11 +27,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import func, insert, select
 
+import matching
 from app.db_types import utcnow
 from app.extensions import db
 from app.locking import Namespace, advisory_lock
@@ -40,8 +41,10 @@ from app.quickmatch.history import load_history
 from app.quickmatch.models import DailyList, DailySuggestion
 from app.quickmatch.settings import Settings
 from matching import Suggestion
-from matching.engine import Matcher, MatcherConfig
 from matching.lists import CandidateLists
+
+if TYPE_CHECKING:
+    from matching.engine import Matcher
 
 INSERT_CHUNK = 5000  # rows per INSERT statement
 
@@ -114,7 +117,9 @@ def prepare(
     progress("load")
     matcher = None
     if todo:
-        matcher = Matcher(MatcherConfig(repeat_window_days=settings.repeat_window_days))
+        matcher = matching.Matcher(
+            matching.MatcherConfig(repeat_window_days=settings.repeat_window_days)
+        )
         matcher.fit(profiles, history)
     progress("fit")
     return matcher, todo, summary
@@ -360,7 +365,9 @@ def prepare_list(member_id: int, day: date, settings: Settings) -> Summary:
     profiles = load_profiles()
     if member_id not in {profile.id for profile in profiles}:
         return summary  # not a verified member with a profile: nothing to match on
-    matcher = Matcher(MatcherConfig(repeat_window_days=settings.repeat_window_days))
+    matcher = matching.Matcher(
+        matching.MatcherConfig(repeat_window_days=settings.repeat_window_days)
+    )
     matcher.fit(profiles, load_history(day, settings.repeat_window_days))
     lists = candidates_of(matcher, day, [member_id], settings)
     assigned = matcher.assign(lists, settings.k, shown_today(day))

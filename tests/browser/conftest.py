@@ -155,8 +155,12 @@ def check_accessibility(page, name: str) -> None:
     assert overflow <= 0, f"{name} is {overflow}px wider than the {page.viewport_size} screen"
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
+    # Only the violations are reported back: axe skips building the (much longer) lists
+    # of passes and inapplicable rules, about a third of each scan's time.
     results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        AXE_TAGS,
     )
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
     report = [
