@@ -1,0 +1,1 @@
+/* Form behaviour: busy submit buttons, paired range sliders, the values stepper. */
