@@ -19,6 +19,7 @@ from app.accounts.models import AccountState, Role, User
 from app.extensions import db
 from app.verification import operations as verification
 from app.verification import runtime, tasks
+from app.verification.settings import Settings as VerificationSettings
 from verification.resident_id import check_character
 
 DEMO_PASSWORD = "Queqiao-demo-2026"  # noqa: S105 - published on purpose, demo data only
@@ -111,12 +112,17 @@ def seed() -> list[tuple[DemoUser, bool]]:
     return created
 
 
+def consent_wording() -> str:
+    """The consents' wording in force: demo applicants consent to what a real one would."""
+    return VerificationSettings.current().consent_wording
+
+
 def _apply(user: User, identity: tuple[str, date, str], gender_digit: str) -> None:
     name, birth, scenario = identity
     number = demo_id_number(birth, scenario, gender_digit)
     try:
         case = verification.open_case(
-            user, name, number, "demo", runtime.protector(), runtime.policy()
+            user, name, number, consent_wording(), runtime.protector(), runtime.policy()
         )
     except verification.ApplicationRefused:  # e.g. the identity is held by an older row
         db.session.rollback()

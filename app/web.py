@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from app import clock
 from app.extensions import db
 from app.system import guards
 
@@ -127,6 +128,7 @@ def locale_context() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(locale_context)
+    clock.init_app(app)  # |when, |ago, |day, |hm, |month, |iso
     app.after_request(no_store)
     # One Talisman per app: it keeps its settings on itself, so a second app built in the
     # same process (a worker, the tests) would otherwise change the first one's. The

@@ -140,6 +140,7 @@ def test_the_poll_returns_only_newer_messages_and_changes_nothing(app, client, t
         "mine": False,
         "body": "二",
         "created_at": (T0 + timedelta(minutes=2)).isoformat(),
+        "shown": "20 Nov 2026, 20:02",  # the page's clock: Asia/Shanghai
         "warnings": [],
     }
     assert data["open"] is True
@@ -501,5 +502,5 @@ def test_message_times_are_shown_in_the_service_time_zone(app, client, trio):
     write(app, match_id, two, "晚上好")  # 12:01 UTC
     sign_in(app, client, one)
     page = client.get(f"/lounge/{match_id}").get_data(as_text=True)
-    assert ">2026-11-20 20:01</time>" in page  # Asia/Shanghai, UTC+8
+    assert ">20 Nov 2026, 20:01</time>" in page  # Asia/Shanghai, UTC+8
     assert 'data-timezone="Asia/Shanghai"' in page  # the poll script shows new ones alike

@@ -176,12 +176,12 @@ def test_the_case_page_shows_the_masked_identity_and_every_answer(app, client, a
     page = text(response)
     assert NAME not in page
     assert id_number("19950612") not in page
-    for shown in ["欧***", "3301**********9313", "June 12, 1995", "Male"]:
+    for shown in ["欧***", "3301**********9313", "12 Jun 1995", "Male"]:
         assert shown in page
     # Consents: what was agreed to, which wording, when.
     assert "Processing of sensitive personal information" in page
     assert "Sharing with the six departments" in page
-    assert page.count("Wording version 2026-11") == 2
+    assert page.count("Wording of November 2026") == 2
     # Every department's answer: state, reason in words, verified facts, source, attempts.
     assert page.count('data-testid="check-') == 6
     education = page.split('data-testid="check-education"')[1].split("</li>")[0]

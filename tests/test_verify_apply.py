@@ -52,7 +52,7 @@ def state_of(app: Flask, user_id: int) -> AccountState:
 def test_the_form_shows_the_consent_wording_version_and_unticked_boxes(app, english):
     login_as(app, english)
     page = english.get("/verify/apply").get_data(as_text=True)
-    assert "wording version 2026-11" in page
+    assert "wording of November 2026" in page
     assert 'name="consent_version" type="hidden" value="2026-11"' in page
     for box in ("consent_sensitive", "consent_share"):
         assert 'type="checkbox"' in checkbox(page, box)
@@ -68,7 +68,7 @@ def test_the_wording_version_comes_from_configuration(app_factory):
     client = app.test_client()
     client.set_cookie("lang", "en")
     user = login_as(app, client)
-    assert "wording version 2027-03" in client.get("/verify/apply").get_data(as_text=True)
+    assert "wording of March 2027" in client.get("/verify/apply").get_data(as_text=True)
     assert apply(client, number=id_number(DEGREE_UNVERIFIED)).status_code == 302
     (case,) = cases(app, user.id)
     with app.app_context():

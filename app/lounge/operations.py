@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from werkzeug.exceptions import NotFound
 
+from app import clock
 from app.accounts.models import AccountState, User
 from app.extensions import db
 from app.lounge import fraud
@@ -252,6 +253,7 @@ def as_json(message: Message, viewer_id: int) -> dict[str, Any]:
         "mine": mine,
         "body": message.body,
         "created_at": message.created_at.isoformat(),
+        "shown": clock.when(message.created_at),  # as the page shows the others
         "warnings": [] if mine else list(message.flag_reasons or []),
     }
 

@@ -21,6 +21,7 @@ from app.demo import (
     DEMO_MATCHED,
     DEMO_MEMBER,
     SYNTHETIC_PHONE_PREFIX,
+    consent_wording,
     is_synthetic_phone,
     synthetic_phone,
 )
@@ -99,7 +100,7 @@ def _verify(user: User, index: int, profile: Profile) -> bool:
     number = _id_number(index, profile)
     try:
         case = operations.open_case(
-            user, name, number, "demo", runtime.protector(), runtime.policy()
+            user, name, number, consent_wording(), runtime.protector(), runtime.policy()
         )
     except operations.ApplicationRefused:
         return False

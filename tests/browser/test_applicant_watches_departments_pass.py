@@ -73,7 +73,7 @@ def test_applicant_watches_the_six_departments_pass(page: Page, live_server: str
 
     # The form: nothing ticked for the applicant; the wording version is shown.
     expect(page.get_by_role("heading", level=1)).to_have_text("Real-name verification")
-    expect(page.get_by_role("group")).to_contain_text("wording version 2026-11")
+    expect(page.get_by_role("group")).to_contain_text("wording of November 2026")
     check_accessibility(page, "10-verify-apply")
 
     # A first try with a mistyped ID number and no consents keeps what was typed.

@@ -52,7 +52,7 @@
       meta.className = "lounge-meta";
       var time = document.createElement("time");
       time.dateTime = m.created_at;
-      time.textContent = shown(m.created_at);
+      time.textContent = m.shown || shown(m.created_at);
       meta.appendChild(time);
       item.appendChild(meta);
     }
