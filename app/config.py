@@ -107,6 +107,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}  # noqa: RUF012
     CELERY_BROKER_URL: str | None = None
     CELERY_RESULT_BACKEND: str | None = None
+    # Without a broker: "thread" runs a task sent from a request off it, on a few threads
+    # of the web process (app/background.py); "eager" runs every task where it is sent.
+    CELERY_IN_PROCESS = "thread"
+    CELERY_IN_PROCESS_THREADS = 8
     REDIS_URL: str | None = None
 
     # Sessions and cookies
@@ -225,6 +229,7 @@ class TestingConfig(DevelopmentConfig):
     IDENTITY_INDEX_KEY = "testing-blind-index-key-not-for-production-use"
     PUBLIC_BASE_URL = "http://localhost"  # the test client's host
     CELERY_BROKER_URL = None
+    CELERY_IN_PROCESS = "eager"  # a test reads a task's effect after the request (opt in)
     REDIS_URL = None
 
 
@@ -283,6 +288,8 @@ _ENVIRONMENT: dict[str, Callable] = {
     "DATABASE_URL": str,
     "CELERY_BROKER_URL": str,
     "CELERY_RESULT_BACKEND": str,
+    "CELERY_IN_PROCESS": str,
+    "CELERY_IN_PROCESS_THREADS": int,
     "REDIS_URL": str,
     "SMS_SENDER": str,  # checked by ProductionConfig; the accounts' setting
     "SESSION_COOKIE_SECURE": _bool,

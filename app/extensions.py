@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from celery import Celery, Task
+from celery import Celery, Task, uuid
 from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -21,6 +21,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app import background
 from app.periodic import beat_schedule
 
 if TYPE_CHECKING:
@@ -53,16 +54,37 @@ def celery_init_app(app: Flask, registry: Registry) -> Celery:
     """Create the Celery application from the Flask configuration.
 
     Every task runs inside an application context. Without ``CELERY_BROKER_URL``
-    tasks run eagerly, in-process (the embedded default); otherwise they go to the
-    broker and a real worker runs them.
+    tasks run in-process (the embedded default): with ``CELERY_IN_PROCESS = "thread"``
+    a task sent from a request runs off it, on the app's small executor
+    (``app.background``), and anywhere else eagerly where it is sent; with ``"eager"``
+    always eagerly. With a broker they go to it and a real worker runs them.
     """
+    broker = app.config.get("CELERY_BROKER_URL")
+    mode = app.config.get("CELERY_IN_PROCESS") or background.EAGER
+    threads = int(app.config.get("CELERY_IN_PROCESS_THREADS") or background.DEFAULT_THREADS)
+    background.init_app(app, background.EAGER if broker else mode, threads)
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    broker = app.config.get("CELERY_BROKER_URL")
+        def apply_async(self, args=None, kwargs=None, task_id=None, *more, **options):
+            """Off the request on the app's executor when there is one for now (see
+            ``app.background.executor_for``); else as Celery sends it."""
+            executor = background.executor_for(app)
+            if executor is None:
+                return super().apply_async(args, kwargs, task_id, *more, **options)
+            task_id = task_id or uuid()
+            send = super().apply_async
+
+            def run() -> object:
+                return send(args, kwargs, task_id, *more, **options).get(
+                    disable_sync_subtasks=False
+                )
+
+            return background.BackgroundResult(task_id, executor.submit(self.name, run))
+
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(
         {
