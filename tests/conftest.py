@@ -17,13 +17,15 @@ demo test copies (``demo_app_factory``)."""
 from __future__ import annotations
 
 import copy
+import fcntl
+import json
 import os
 import shutil
 import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +53,21 @@ DATABASE_FIXTURES = frozenset(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``QUEQIAO_DATABASE_TESTS_ONLY=1`` (bin/test's second pass, on PostgreSQL) run
-    only the tests that use the database: the others (matching, benchmarks, layout,
-    translations) ran in the first pass already, and would run the same again."""
-    if os.environ.get("QUEQIAO_DATABASE_TESTS_ONLY") != "1":
-        return
-    kept = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    """What bin/test's two passes leave to the other one.
+
+    With ``QUEQIAO_DATABASE_TESTS_ONLY=1`` (the second pass, on PostgreSQL) only the tests
+    that use the database run: the others (matching, benchmarks, layout, translations)
+    ran in the first pass already, and would run the same again. With
+    ``QUEQIAO_WORKER_TESTS=0`` (the first pass, on SQLite) the tests that start a real
+    Celery worker (marked ``worker``) are left to the PostgreSQL pass: real workers run on
+    PostgreSQL and Redis in production, while the embedded default runs its tasks
+    in-process, which the SQLite pass tests.
+    """
+    kept = items
+    if os.environ.get("QUEQIAO_DATABASE_TESTS_ONLY") == "1":
+        kept = [item for item in kept if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if os.environ.get("QUEQIAO_WORKER_TESTS") == "0":
+        kept = [item for item in kept if item.get_closest_marker("worker") is None]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
@@ -190,8 +201,16 @@ def app_factory(migrated: str) -> Iterator:
 
 
 @dataclass(frozen=True)
+class Seeded:
+    """What ``flask demo seed`` answered (as click's ``Result`` says it)."""
+
+    exit_code: int
+    output: str
+
+
+@dataclass(frozen=True)
 class DemoTemplate:
-    """The demo, seeded once for this test worker: its database (a SQLite file, or a
+    """The demo, seeded once for the whole test run: its database (a SQLite file, or a
     PostgreSQL database used as a template), its photo folder, and what the seeding
     printed (``flask demo seed``, run for real)."""
 
@@ -199,7 +218,16 @@ class DemoTemplate:
     url: str
     name: str  # the SQLite file, or the PostgreSQL database
     photo_dir: Path
-    result: Result
+    result: Seeded
+
+
+def _run_id() -> int:
+    """One number per test run, the same in every xdist worker: the controller's pid."""
+    return os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
+
+
+def _demo_database_name() -> str:
+    return f"queqiao_demo_{_run_id()}"
 
 
 def _migrate_and_seed(url: str, photo_dir: Path) -> Result:
@@ -218,24 +246,42 @@ def _migrate_and_seed(url: str, photo_dir: Path) -> Result:
 
 
 @pytest.fixture(scope="session")
-def demo_template(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoTemplate]:
-    """The demo seeded once per test worker, for ``demo_app_factory`` to copy."""
+def demo_template(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """The demo seeded once per test run, for ``demo_app_factory`` to copy.
+
+    The first worker to need it seeds it (about 9 s) while holding a lock in the run's
+    shared temporary folder; the others wait for the lock and find it seeded. A
+    PostgreSQL template is dropped by ``pytest_sessionfinish`` when the run ends.
+    """
     base = os.environ.get("TEST_DATABASE_URL", "sqlite")
-    folder = tmp_path_factory.mktemp("demo-template")
-    photos = folder / "photos"
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
+    folder = shared / f"demo-template-{_run_id()}"
+    folder.mkdir(exist_ok=True)
+    photos, done = folder / "photos", folder / "seeded.json"
     if base == "sqlite":
-        path = folder / "demo.db"
-        url = f"sqlite:///{path}"
-        yield DemoTemplate(base, url, str(path), photos, _migrate_and_seed(url, photos))
-        return
-    name = f"{make_url(database_url).database}_demo"
-    url = _postgres_database(base, name)
-    try:
-        yield DemoTemplate(base, url, name, photos, _migrate_and_seed(url, photos))
-    finally:
-        _drop_postgres_database(base, name)
+        name = str(folder / "demo.db")
+        url = f"sqlite:///{name}"
+    else:
+        name = _demo_database_name()
+        url = None
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            if url is None:
+                url = _postgres_database(base, name)
+            result = _migrate_and_seed(url, photos)
+            done.write_text(json.dumps({"exit_code": result.exit_code, "output": result.output}))
+    if url is None:
+        url = _test_database_url(make_url(normalise_database_url(base)), name)
+    return DemoTemplate(base, url, name, photos, Seeded(**json.loads(done.read_text())))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without xdist) drops the run's PostgreSQL demo template."""
+    base = os.environ.get("TEST_DATABASE_URL", "sqlite")
+    if base != "sqlite" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        with suppress(sa.exc.OperationalError):  # the server is gone: nothing to drop
+            _drop_postgres_database(base, _demo_database_name())
 
 
 def _copy_postgres_database(base_url: str, template: str, name: str) -> str:
