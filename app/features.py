@@ -118,6 +118,30 @@ Acquaintance = Callable[[int, int], bool]
 
 
 @dataclass(frozen=True)
+class NewsItem:
+    """One line of "what's new" on the member's home page, from the feature that owns it.
+
+    ``label`` is already worded for the reader (with its count, e.g. "3 suggestions left
+    today"); ``count`` is the number it stands for (0: nothing new, not shown); ``url``
+    is where the member acts on it; ``icon`` is a name from the icon sprite (the design
+    contract's list); ``detail`` an optional second line (an event's place) and ``when``
+    an optional moment the page shows with the shared clock (an event's start).
+    """
+
+    key: str
+    label: Any
+    count: int
+    url: str
+    icon: str = "bell"
+    detail: Any = None
+    when: Any = None  # a datetime
+
+
+# What a feature has new for a member: called on the home page with the signed-in user.
+NewsSource = Callable[[Any], list[NewsItem]]
+
+
+@dataclass(frozen=True)
 class Feature:
     """What one feature package adds to the application.
 
@@ -126,7 +150,8 @@ class Feature:
     ``settings`` is the feature's settings class (``app.settings``), built and checked
     when the app is created; ``init_app`` sets up the feature's runtime. ``notifications``
     maps a notification kind to the function wording it (``params -> Shown``).
-    ``demo`` seeds the feature's part of ``flask demo seed`` (idempotent).
+    ``demo`` seeds the feature's part of ``flask demo seed`` (idempotent). ``news``
+    answers what is new for a member on the home page (``NewsItem``s, its own tables only).
     """
 
     name: str
@@ -141,6 +166,7 @@ class Feature:
     demo: Callable[[], Any] | None = None
     my_data: DataContributor | None = None
     acquaintances: tuple[Acquaintance, ...] = ()
+    news: NewsSource | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +216,15 @@ class Registry:
 
     def acquaintances(self) -> list[Acquaintance]:
         return self._acquaintances
+
+    def news(self, user: Any) -> list[NewsItem]:
+        """What is new for ``user``, feature by feature in ``FEATURES`` order; items
+        counting nothing are left out."""
+        items: list[NewsItem] = []
+        for feature in self.features:
+            if feature.news is not None:
+                items.extend(item for item in feature.news(user) if item.count > 0)
+        return items
 
     def settings(self) -> list[type[FeatureSettings]]:
         return [f.settings for f in self.features if f.settings is not None]

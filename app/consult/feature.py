@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.consult import bp
 from app.consult.demo import add_consult_demo
 from app.consult.my_data import ConsultationData
+from app.consult.news import news
 from app.consult.settings import Settings
 from app.consult.texts import KINDS
 from app.features import Feature, Section
@@ -31,4 +32,5 @@ feature = Feature(
     notifications=KINDS,
     my_data=ConsultationData(),
     demo=add_consult_demo,
+    news=news,
 )

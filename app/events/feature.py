@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.events import bp
 from app.events.demo import add_events_demo
 from app.events.my_data import EventData
+from app.events.news import news
 from app.events.queries import seated_together
 from app.events.settings import Settings
 from app.events.texts import NOTIFICATIONS
@@ -23,4 +24,5 @@ feature = Feature(
     notifications=NOTIFICATIONS,
     my_data=EventData(),
     demo=add_events_demo,
+    news=news,
 )

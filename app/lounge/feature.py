@@ -6,6 +6,7 @@ from app.features import Feature
 from app.lounge import bp
 from app.lounge.demo import add_lounge_demo
 from app.lounge.my_data import LoungeData
+from app.lounge.news import news
 from app.lounge.settings import Settings
 from app.lounge.texts import NOTIFICATIONS
 
@@ -17,4 +18,5 @@ feature = Feature(
     notifications=NOTIFICATIONS,
     my_data=LoungeData(),
     demo=add_lounge_demo,
+    news=news,
 )

@@ -5,7 +5,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.extensions import db, limiter, talisman
-from app.main import bp
+from app.main import bp, news
 from app.main.forms import LanguageForm
 from app.system import health
 from app.web import LANGUAGE_COOKIE, safe_next
@@ -13,7 +13,9 @@ from app.web import LANGUAGE_COOKIE, safe_next
 
 @bp.get("/")
 def home() -> str:
-    return render_template("main/home.html")
+    if not current_user.is_authenticated:
+        return render_template("main/home.html", home=None)
+    return render_template("main/home.html", home=news.home_for(current_user))
 
 
 @bp.post("/language")

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__, template_folder="templates", url_prefix="/profile")
 
-from app.profiles import routes  # noqa: E402, F401
+from app.profiles import onboarding, routes  # noqa: E402, F401

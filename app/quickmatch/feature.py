@@ -9,6 +9,7 @@ from app.quickmatch import bp, tasks
 from app.quickmatch.demo import seed_demo
 from app.quickmatch.history import was_suggested
 from app.quickmatch.my_data import QuickMatchData
+from app.quickmatch.news import news
 from app.quickmatch.settings import Settings
 from app.quickmatch.texts import NOTIFICATIONS
 from app.signals import member_ready_for_matching
@@ -30,4 +31,5 @@ feature = Feature(
     notifications=NOTIFICATIONS,
     my_data=QuickMatchData(),
     demo=seed_demo,
+    news=news,
 )
