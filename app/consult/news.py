@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.consult.models import Consultation, ConsultationMessage, ConsultationState
@@ -49,11 +49,9 @@ def news(user: Any) -> list[NewsItem]:
     return [
         NewsItem(
             key="consultations",
-            label=ngettext(
-                "A matchmaker replied to your question",
-                "Matchmakers replied to %(num)d of your questions",
-                len(waiting),
-            ),
+            label=_("A matchmaker replied to your question")
+            if len(waiting) == 1
+            else _("Matchmakers replied to %(num)d of your questions", num=len(waiting)),
             count=len(waiting),
             url=url,
             icon="users",

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import url_for
-from flask_babel import ngettext
+from flask_babel import gettext as _
 
 from app.db_types import utcnow
 from app.features import NewsItem
@@ -35,14 +35,20 @@ def news(user: Any) -> list[NewsItem]:
     return [
         NewsItem(
             key="matches",
-            label=ngettext("%(num)d new match: say hello", "%(num)d new matches: say hello", fresh),
+            label=(
+                _("1 new match: say hello")
+                if fresh == 1
+                else _("%(num)d new matches: say hello", num=fresh)
+            ),
             count=fresh,
             url=url_for("lounge.index"),
             icon="heart-handshake",
         ),
         NewsItem(
             key="messages",
-            label=ngettext("%(num)d unread message", "%(num)d unread messages", unread),
+            label=(
+                _("1 unread message") if unread == 1 else _("%(num)d unread messages", num=unread)
+            ),
             count=unread,
             url=url_for("lounge.index"),
             icon="message-circle",

@@ -34,4 +34,8 @@ TABLE: dict[tuple[str, str], Case] = {
     ("profiles.photo_delete", "POST"): _case("/profile/photos/1/delete", 404),
     ("profiles.photo_main", "POST"): _case("/profile/photos/1/main", 404),
     ("profiles.photo_file", "GET"): _case("/profile/photos/t0/thumb.jpg", 404),
+    # 完善资料, the onboarding stepper: its steps save through the forms above.
+    ("profiles.onboarding_start", "GET"): _case("/profile/welcome", 200),
+    ("profiles.onboarding", "GET"): _case("/profile/welcome/values", 200),
+    ("profiles.onboarding", "POST"): _case("/profile/welcome/profile", 400, nickname=""),
 }
