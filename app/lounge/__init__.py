@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("lounge", __name__, template_folder="templates", url_prefix="/lounge")
 
-from app.lounge import routes  # noqa: E402, F401
+from app.lounge import badge, routes  # noqa: E402, F401
