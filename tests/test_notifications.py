@@ -74,7 +74,7 @@ def test_each_kind_is_rendered_in_words_newest_first(app, english):
     assert "Your verification application was not approved." in page
     assert "An administrator will decide on your verification application." in page
     assert 'href="/verify/cases/7"' in page
-    assert 'href="/verify/facts"' in page
+    assert 'href="/profile/welcome"' in page  # approved: on to 完善资料
 
 
 def test_an_administrators_reason_is_shown_as_written(app, english):

@@ -165,11 +165,12 @@ def test_a_case_in_review_says_an_administrator_will_decide(app, english):
     assert "<noscript>" not in page
 
 
-def test_an_approved_case_leads_to_the_verified_facts(app, english):
+def test_an_approved_case_leads_to_onboarding_and_the_verified_facts(app, english):
     login_as(app, english)
     location = apply(english).headers["Location"]
     page = english.get(location).get_data(as_text=True)
     assert "You are a verified member" in page
+    assert 'href="/profile/welcome" data-testid="onboarding-start"' in page
     assert 'href="/verify/facts"' in page
 
 
@@ -234,7 +235,8 @@ def test_the_home_page_shows_the_next_step_for_each_state(app, english):
     member.set_cookie("lang", "en")
     login_as(app, member, "member")
     page = member.get("/").get_data(as_text=True)
-    assert 'href="/verify/facts" data-testid="next-step">See my verified facts' in page
+    # A new member without a profile: the next step is 完善资料.
+    assert 'href="/profile/welcome/profile" data-testid="next-step"' in page
 
 
 def test_the_progress_script_is_served(client):

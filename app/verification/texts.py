@@ -18,8 +18,9 @@ def _case_link(params: dict) -> str | None:
 def _approved(params: dict) -> Shown:
     return Shown(
         _("Your identity is verified: you are now a member of Queqiao."),
-        link=url_for("verify.facts"),
-        link_text=_("See my verified facts"),
+        # The next step is 完善资料 (profiles' welcome; it says so when all is done).
+        link=url_for("profiles.onboarding_start"),
+        link_text=_("Complete my profile"),
     )
 
 
