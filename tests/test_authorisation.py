@@ -67,6 +67,10 @@ TABLE: dict[tuple[str, str], Case] = {
     ("accounts.index", "GET"): Case(
         "/account/", anonymous_and_signed_in((302, "/account/signin?next=%2Faccount%2F"), 200)
     ),
+    # 我的 (Me): every signed-in user has one (each sees the entries their account allows).
+    ("main.me", "GET"): Case(
+        "/me", anonymous_and_signed_in((302, "/account/signin?next=%2Fme"), 200)
+    ),
     # Sign-in with an SMS code; without a number from step one there is nothing to check.
     ("accounts.signin_code", "GET"): Case(
         "/account/signin/code", anonymous_and_signed_in(200, HOME)
