@@ -29,7 +29,7 @@ def sign_in(page: Page, live_server: str, phone: str) -> None:
     page.get_by_label("Mobile number").fill(phone)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("account-state")).to_be_visible()
+    expect(page.get_by_test_id("home")).to_be_visible()
 
 
 def test_a_refused_applicant_is_told_why_and_can_apply_again(

@@ -137,4 +137,4 @@ def test_applicant_watches_the_six_departments_pass(page: Page, live_server: str
     expect(page.get_by_test_id("nav-notifications")).not_to_contain_text("unread")
 
     page.goto(live_server + "/")
-    expect(page.get_by_test_id("account-state")).to_have_text("Verified member")
+    expect(page.get_by_test_id("home")).to_have_attribute("data-kind", "member")

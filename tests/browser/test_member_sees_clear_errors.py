@@ -39,7 +39,7 @@ def test_wrong_password_shows_an_error_summary_and_keeps_the_phone(
     # And the corrected password works.
     password.fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("您好，138****8000")
+    expect(page.get_by_role("heading", level=1)).to_have_text("你好，138****8000")
 
 
 def test_keyboard_users_can_skip_to_the_main_content(page: Page, live_server: str):

@@ -62,9 +62,10 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
 
     # Signed in: the home page greets the member by the masked number.
     expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{MASKED}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"你好，{MASKED}")
     expect(page.get_by_role("status")).to_contain_text("欢迎来到鹊桥！您的账号已创建。")
-    expect(page.get_by_test_id("account-state")).to_have_text("手机号已验证，尚未实名认证")
+    expect(page.get_by_test_id("home")).to_have_attribute("data-kind", "registered")
+    expect(page.get_by_test_id("next-step")).to_be_visible()  # the real-name application
     check_accessibility(page, "05-home-signed-in")
 
     # Sign out from the header.
@@ -81,7 +82,7 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="登录").click()
     expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{MASKED}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"你好，{MASKED}")
 
     # Switch to English with the footer switch, and back to Chinese.
     language = page.get_by_role("contentinfo").get_by_role("form", name="语言")
@@ -95,5 +96,5 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
 
     page.get_by_role("form", name="Language").get_by_role("button", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{MASKED}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"你好，{MASKED}")
     expect(page.get_by_role("button", name="中文")).to_have_attribute("aria-pressed", "true")
