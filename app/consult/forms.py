@@ -66,7 +66,13 @@ class ResolveForm(FlaskForm):
 class RatingForm(FlaskForm):
     rating = RadioField(
         _l("How helpful was it? (1 = not at all, 5 = very)"),
-        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+        choices=[
+            SelectChoice("1", _l("1 star")),
+            SelectChoice("2", _l("2 stars")),
+            SelectChoice("3", _l("3 stars")),
+            SelectChoice("4", _l("4 stars")),
+            SelectChoice("5", _l("5 stars")),
+        ],
         validators=[DataRequired(message=_l("Choose a rating from 1 to 5."))],
         validate_choice=True,
     )
