@@ -33,6 +33,8 @@ TABLE: dict[tuple[str, str], Case] = {
     ("main.live", "GET"): Case("/healthz/live", everyone(200)),
     ("main.ready", "GET"): Case("/healthz/ready", everyone(200)),
     ("main.language", "POST"): Case("/language", everyone(HOME), data={"lang": "en"}),
+    ("main.terms", "GET"): Case("/terms", everyone(200)),
+    ("main.privacy_policy", "GET"): Case("/privacy-policy", everyone(200)),
     ("accounts.signup", "GET"): Case("/account/signup", anonymous_and_signed_in(200, HOME)),
     ("accounts.signup", "POST"): Case(
         "/account/signup",

@@ -106,8 +106,8 @@ def test_the_page_lists_todays_cards_with_the_figure_and_the_reasons(client, peo
     first, second, third = nicknames(people[1:4])
     assert page.index(first) < page.index(second) < page.index(third)  # by rank
     assert "86%" in page and "85%" in page  # 0.863 and 0.853
-    assert "You both like 旅行 and 咖啡" in page
-    assert "Both in 杭州" in page
+    assert "You both like travel and coffee" in page
+    assert "Both in Hangzhou" in page
     assert f'action="/today/{people[1]}/like"' in page
     assert f'action="/today/{people[1]}/pass"' in page
 

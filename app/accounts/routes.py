@@ -112,7 +112,10 @@ def sign_in_here(user: User, remember: bool = False) -> None:
 
 def suspended_errors() -> list[str]:
     return [
-        _("This account is suspended. Contact the service desk."),
+        _(
+            "This account is suspended. Contact the service desk: %(contact)s.",
+            contact=Settings.current().support_contact,
+        ),
         _(
             "To appeal, open the link in the text message we sent you when the account "
             "was suspended (valid for 30 days)."

@@ -1,4 +1,5 @@
-"""Accounts settings: SMS codes, sign-in limits, device sessions, password hashing."""
+"""Accounts settings: SMS codes, sign-in limits, device sessions, password hashing, the
+support contact."""
 
 from __future__ import annotations
 
@@ -78,6 +79,15 @@ class Settings(FeatureSettings):
     )
     hash_parallelism: int = setting(
         "PASSWORD_HASH_PARALLELISM", DEFAULT_PARALLELISM, int, positive, _POSITIVE
+    )
+
+    # Where a person reaches the service desk (a suspended account, the terms page).
+    support_contact: str = setting(
+        "SUPPORT_CONTACT",
+        "support@queqiao.example.cn",
+        str,
+        lambda v: bool(v.strip()),
+        "must not be empty",
     )
 
     def problems(self):

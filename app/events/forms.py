@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from app.events.models import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX, EventCategory
-from matching.vocabulary import CITIES
+from app.profiles.vocabulary_labels import city_choices
 
 CAPACITY_MAX = 500
 
@@ -87,7 +87,7 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(c.value, CATEGORY_LABELS[c]) for c in EventCategory],
         validate_choice=True,
     )
-    city = SelectField(_l("City"), choices=[SelectChoice(c, c) for c in CITIES])
+    city = SelectField(_l("City"), choices=[SelectChoice(c, label) for c, label in city_choices()])
     place = StringField(
         _l("Place"),
         filters=[_strip],
@@ -168,7 +168,10 @@ class FilterForm(FlaskForm):
 
     city = SelectField(
         _l("City"),
-        choices=[SelectChoice("", _l("Any city")), *(SelectChoice(c, c) for c in CITIES)],
+        choices=[
+            SelectChoice("", _l("Any city")),
+            *(SelectChoice(c, label) for c, label in city_choices()),
+        ],
         default="",
     )
     category = SelectField(

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.profiles.vocabulary import BIO_MAX, HEIGHT_MAX, HEIGHT_MIN, MAX_TAGS
+from app.profiles.vocabulary_labels import city_choices, tag_choices
 from matching.vocabulary import CITIES, QUESTIONS, TAGS
 
 
@@ -36,7 +37,7 @@ class ProfileForm(FlaskForm):
     )
     city = SelectField(
         _l("City"),
-        choices=[SelectChoice(city, city) for city in CITIES],
+        choices=[SelectChoice(city, label) for city, label in city_choices()],
         validate_choice=True,
     )
     height_cm = IntegerField(
@@ -52,7 +53,9 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=64, message=_l("At most 64 characters."))],
     )
     tags = SelectMultipleField(
-        _l("Interests"), choices=[SelectChoice(tag, tag) for tag in TAGS], validate_choice=False
+        _l("Interests"),
+        choices=[SelectChoice(tag, label) for tag, label in tag_choices()],
+        validate_choice=False,
     )
     bio = TextAreaField(
         _l("About me"),
@@ -101,7 +104,7 @@ class PreferencesForm(FlaskForm):
     )
     cities = SelectMultipleField(
         _l("Cities (none chosen: any city)"),
-        choices=[SelectChoice(city, city) for city in CITIES],
+        choices=[SelectChoice(city, label) for city, label in city_choices()],
         validate_choice=False,
     )
     min_education = SelectField(_l("Lowest degree"), choices=DEGREE_CHOICES)

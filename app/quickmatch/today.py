@@ -19,12 +19,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.profiles import vocabulary_labels
 from app.profiles.queries import has_profile
 from app.quickmatch import service
 from app.quickmatch.models import DailySuggestion, Reaction, ReactionKind
 from app.quickmatch.settings import Settings
 from app.relations.queries import kept_apart
-from matching.reasons import render
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,9 @@ def reader_language() -> str:
 
 
 def reason_text(reason: Mapping[str, Any] | str, language: str) -> str:
-    """A stored reason in the reader's language (older rows hold plain sentences)."""
-    return render(reason, language) if isinstance(reason, Mapping) else str(reason)
+    """A stored reason in the reader's language, its tags and city too (older rows hold
+    plain sentences)."""
+    return vocabulary_labels.reason_text(reason, language)
 
 
 def already_message(kind: ReactionKind) -> str:

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from app import limits
 from app.accounts.models import AccountState
+from app.accounts.settings import Settings as AccountsSettings
 from app.auth import member_required
 from app.extensions import db
 from app.transactions import after_commit
@@ -38,7 +39,10 @@ def _refusal_message(reason: str) -> str:
     if reason == "too_young":
         return _("You must be at least %(age)d years old to apply.", age=runtime.policy().min_age)
     if reason == "suspended":
-        return _("This account is suspended. Contact the service desk.")
+        return _(
+            "This account is suspended. Contact the service desk: %(contact)s.",
+            contact=AccountsSettings.current().support_contact,
+        )
     return str(NOT_SENT)
 
 

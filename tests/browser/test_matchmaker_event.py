@@ -71,7 +71,7 @@ def test_matchmaker_runs_an_event_from_sign_up_to_mutual_choice(
         member_a.goto(live_server + "/events/")
         check_accessibility(member_a, "63-events-list")
         member_a.get_by_role("link", name="周六西湖飞盘·新手局").click()
-        member_a.get_by_role("button", name="Sign up").click()
+        member_a.get_by_role("button", name="Sign up for this event").click()
         expect(member_a.get_by_test_id("my-state")).to_contain_text("You have a seat")
         check_accessibility(member_a, "64-event-page-seated")
         member_b.goto(event_url)
