@@ -10,8 +10,8 @@ from typing import Any
 from dotenv import load_dotenv
 from flask import Flask
 
+from app import assets, features, proxies
 from app import config as configuration
-from app import features, proxies
 from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 
 
@@ -39,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = proxies.wrap(
         app.wsgi_app, app.config["PROXY_COUNT"], app.config.get("TRUSTED_PROXIES", "")
     )
+    # Static files answered before Flask: fingerprinted, compressed, cached (app/assets.py).
+    assets.init_app(app)
     registry = features.load(app)  # imports every feature's models and tasks
     _init_extensions(app)
     for feature in registry:

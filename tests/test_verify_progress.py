@@ -75,7 +75,7 @@ def test_a_case_being_checked_lists_six_departments_and_the_masked_identity(app,
     assert re.search(r'data-testid="id-number-masked">3301\*{10}\d{3}[\dX]<', page)
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     assert f'data-status-url="/verify/cases/{case_id}/status"' in page
-    assert 'src="/static/js/verification-progress.js"' in page
+    assert re.search(r'src="/static/js/verification-progress\.[0-9a-f]{12}\.js"', page)
     assert 'aria-live="polite"' in page
     # Nothing inline: the content security policy allows scripts from files only.
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []

@@ -39,7 +39,7 @@ def assert_site_page(page: str) -> None:
     assert 'class="site-header"' in page
     assert 'class="brand"' in page
     assert "鹊桥" in page
-    assert "/static/css/app.css" in page
+    assert re.search(r"/static/css/app\.[0-9a-f]{12}\.css", page)  # fingerprinted
     assert "返回首页" in page
 
 
