@@ -228,7 +228,7 @@ def test_sign_out_signs_out(app, client):
     response = client.post("/account/signout")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert "您已退出登录" in client.get("/").get_data(as_text=True)
+    assert "你已退出登录" in client.get("/").get_data(as_text=True)
     assert not signed_in(client)
 
 
@@ -391,7 +391,7 @@ def test_a_non_fresh_session_signs_in_again_then_reaches_the_password_page(app, 
     assert browser.get("/account/password").status_code == 302
     page = browser.get("/account/signin?next=/account/password")
     assert page.status_code == 200  # the form, not a bounce home
-    assert "为了您的账号安全，请再次输入密码。" in page.get_data(as_text=True)
+    assert "为了你的账号安全，请再次输入密码。" in page.get_data(as_text=True)
     response = browser.post(
         "/account/signin?next=/account/password", data={"phone": E164, "password": PASSWORD}
     )

@@ -157,7 +157,7 @@ def test_403_page(app_factory):
     assert response.status_code == 403
     page = response.get_data(as_text=True)
     assert_site_page(page)
-    assert "您的账号无权打开此页面" in page
+    assert "你的账号无权打开此页面" in page
 
 
 def test_error_page_follows_the_chosen_language(client):

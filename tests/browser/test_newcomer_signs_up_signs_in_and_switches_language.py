@@ -63,7 +63,7 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
     # Signed in: the home page greets the member by the masked number.
     expect(page).to_have_url(live_server + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"你好，{MASKED}")
-    expect(page.get_by_role("status")).to_contain_text("欢迎来到鹊桥！您的账号已创建。")
+    expect(page.get_by_role("status")).to_contain_text("欢迎来到鹊桥！你的账号已创建。")
     expect(page.get_by_test_id("home")).to_have_attribute("data-kind", "registered")
     expect(page.get_by_test_id("next-step")).to_be_visible()  # the real-name application
     check_accessibility(page, "05-home-signed-in")
@@ -71,7 +71,7 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
     # Sign out from the header.
     account_nav = page.get_by_role("navigation", name="账号")
     account_nav.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("status")).to_contain_text("您已退出登录。")
+    expect(page.get_by_role("status")).to_contain_text("你已退出登录。")
     expect(page.get_by_role("heading", level=1)).to_have_text("遇见真实的 TA")
 
     # Sign in again with the number and the password.
