@@ -80,6 +80,9 @@ DEMO_USERS = [
     DemoUser("+8613800000031", Role.member, AccountState.registered,
              "registered, not yet verified: try the application"),
     DemoUser("+8613800000041", Role.member, AccountState.suspended, "suspended member"),
+    DemoUser("+8613800000015", Role.member, AccountState.member,
+             "verified member completing the profile (完善资料)",
+             ("许一鸣", date(1996, 10, 18), "56")),
 ]  # fmt: skip
 
 

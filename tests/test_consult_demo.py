@@ -20,10 +20,11 @@ def test_demo_consultations_and_introduction(demo_app_factory, demo_template):
     with app.app_context():
         phones = {uid: phone for uid, phone in db.session.execute(select(User.id, User.phone))}
         rows = db.session.scalars(select(Consultation).order_by(Consultation.id)).all()
-        assert len(rows) == 5
+        assert len(rows) == 6
         assert {phones[c.matchmaker_id] for c in rows} == {"+8613800000002", "+8613800000003"}
         states = sorted((c.state.value, c.rating or 0) for c in rows)
         assert states == [
+            ("open", 0),
             ("open", 0),
             ("open", 0),
             ("resolved", 0),

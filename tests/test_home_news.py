@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.accounts.models import AccountState
+from app.accounts.models import AccountState, User
 from app.consult.models import ConsultationMessage, ConsultationState
 from app.db_types import utcnow
 from app.events import operations as event_operations
@@ -41,7 +41,6 @@ def news_counts(page: str) -> dict[str, int]:
 
 
 def home(app: Flask, client, user_id: int) -> str:
-    from app.accounts.models import User
 
     with app.app_context():
         user = db.session.get(User, user_id)
@@ -269,3 +268,36 @@ def test_staff_get_the_console_entry_not_dating_prompts(app, client, kind):
     assert 'href="/console/"' in page
     for prompt in ('data-testid="checklist"', 'data-testid="tracker"', 'data-testid="news"'):
         assert prompt not in page
+
+
+# The demo ---------------------------------------------------------------------------
+
+
+def test_the_demo_shows_every_kind_of_news_and_a_member_mid_onboarding(demo_app, demo_template):
+    from app.demo import DEMO_MEMBER, DEMO_PASSWORD
+    from app.profiles.demo import ONBOARDING_MEMBER
+    from tests.test_today_page import sign_in
+
+    app = demo_app
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    assert demo_template.result.exit_code == 0, demo_template.result.output
+    with app.app_context():
+        ids = dict(
+            db.session.execute(
+                select(User.phone, User.id).where(User.phone.in_([DEMO_MEMBER, ONBOARDING_MEMBER]))
+            ).all()
+        )
+    client = app.test_client()
+    sign_in(app, client, ids[DEMO_MEMBER], password=DEMO_PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    shown = news_counts(page)
+    assert set(shown) == {"suggestions", "likes", "matches", "messages", "event", "consultations"}
+    assert all(count > 0 for count in shown.values())
+    assert 'data-testid="checklist" data-done="5" data-total="5"' in page
+
+    newcomer = app.test_client()
+    sign_in(app, newcomer, ids[ONBOARDING_MEMBER], password=DEMO_PASSWORD)
+    page = newcomer.get("/").get_data(as_text=True)
+    done = int(re.search(r'data-testid="checklist" data-done="(\d)"', page).group(1))
+    assert 0 < done < 5
+    assert 'href="/profile/welcome/values"' in page  # the next step of 完善资料

@@ -39,7 +39,8 @@ def test_the_demo_members_have_profiles_and_suggestions_for_today(seeded):
         )
         profiles = {p.id: p for p in load_profiles()}
     assert set(members.values()) <= set(profiles)
-    assert len(profiles) == len(DEMO_PROFILES) + SYNTHETIC_MEMBERS
+    # The named demo members, the one mid-onboarding (完善资料) and the synthetic ones.
+    assert len(profiles) == len(DEMO_PROFILES) + 1 + SYNTHETIC_MEMBERS
     # Gender and birth date from their real-name applications.
     assert profiles[members["+8613800000011"]].gender == "M"
     assert profiles[members["+8613800000012"]].gender == "F"

@@ -80,6 +80,15 @@ REQUESTS = (
         ),
         resolved=True,
     ),
+    # Open, the matchmaker's reply the latest word: the home page's "a matchmaker replied".
+    DemoRequest(
+        SIYUAN, WANG, Topic.first_date,
+        "周末第一次和晓雯见面，想送一个小礼物，会不会太正式了？",
+        1,
+        (
+            ("k", "第一次见面送一本书或一束小花就很好，心意到了就行，不必贵重。"),
+        ),
+    ),
 )  # fmt: skip
 
 

@@ -117,6 +117,8 @@ def add_events_demo() -> int:
             _event(organiser, title, category, city, place, start, 2.5, capacity, cap, text)
         )
     _fill_the_murder_mystery(events[1], people, today)
+    # The demo member has a seat at the frisbee: the home page's "your next event".
+    _seat(events[0], me, SignupState.confirmed, today - timedelta(days=1), "M")
     _past_citywalk(wang, me, people, today)
     return len(events) + 1
 

@@ -1,6 +1,7 @@
 """Demo data for the love lounge: the demo member (思远) has two conversations, one
 with 晓雯 (his quick-match match) and one with another member whose last message is a
-typical scam opener ("加我微信，带你投资稳赚"), flagged and shown with a warning."""
+typical scam opener ("加我微信，带你投资稳赚"), flagged and shown with a warning; and a
+match made two hours ago in which nobody has written yet (the home page's "new match")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.lounge import fraud
 from app.lounge.models import Message
 from app.profiles.queries import members_with_profile
 from app.relations.models import Match
+from app.verification.queries import verified_gender
 
 ME, THEM = "me", "them"
 
@@ -104,4 +106,27 @@ def add_lounge_demo() -> int:
         # Quick match's demo matched the two and took them off each other's Today.
         match = _match(member_id, partner_id, now - timedelta(days=1))
         added += _write(match, member_id, WITH_FLAGGED, now - timedelta(hours=5))
+        fresh_id = _fresh_partner_id(partner_id)
+        if fresh_id is not None:
+            _match(member_id, fresh_id, now - timedelta(hours=2))
     return added
+
+
+def _fresh_partner_id(flagged_id: int) -> int | None:
+    """The synthetic woman with a profile just before the flagged partner (by id): the
+    same one on every seeding."""
+    rows = db.session.execute(
+        select(User.id, User.phone)
+        .where(User.id.in_(members_with_profile()), User.state == AccountState.member)
+        .where(User.id < flagged_id)
+        .order_by(User.id.desc())
+        .limit(20)
+    )
+    return next(
+        (
+            user_id
+            for user_id, phone in rows
+            if is_synthetic_phone(phone) and verified_gender(user_id) == "F"
+        ),
+        None,
+    )

@@ -161,8 +161,37 @@ def synthetic_profile(user_id: int, profile: Profile, nickname: str) -> None:
     db.session.add(MemberProfile.from_matching(user_id, profile, nickname))
 
 
+# A member half-way through 完善资料: the first step saved (nickname, interests, a few
+# lines), no values and no preferences yet (the drawn photo comes with the others').
+ONBOARDING_MEMBER = "+8613800000015"
+
+
+def add_onboarding_profile() -> int:
+    """The profile of the member mid-onboarding, when verified and without one. Flushes."""
+    user_id = db.session.scalar(
+        select(User.id).where(User.phone == ONBOARDING_MEMBER, User.state == AccountState.member)
+    )
+    if user_id is None or db.session.get(MemberProfile, user_id) is not None:
+        return 0
+    db.session.add(
+        MemberProfile(
+            user_id=user_id,
+            nickname="一鸣",
+            city="杭州",
+            tags=["篮球", "电影", "旅行"],
+            bio="刚通过认证，正在完善资料。平时喜欢打篮球、看电影。",
+            answers={},
+            answer_importance={},
+            cities=[],
+        )
+    )
+    db.session.flush()
+    return 1
+
+
 def seed_demo() -> list[str]:
-    """Profiles' part of ``flask demo seed``: the named demo members' profiles. The
-    drawn photos come after quick match adds its synthetic members (its seed calls
-    ``add_demo_photos``). Flushes; returns the line to show."""
-    return [f"Profiles: {add_demo_profiles()} demo profiles added."]
+    """Profiles' part of ``flask demo seed``: the named demo members' profiles, and one
+    member mid-onboarding. The drawn photos come after quick match adds its synthetic
+    members (its seed calls ``add_demo_photos``). Flushes; returns the line to show."""
+    added = add_demo_profiles() + add_onboarding_profile()
+    return [f"Profiles: {added} demo profiles added."]

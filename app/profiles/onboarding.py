@@ -7,8 +7,9 @@ what is stored:
 - bio: an "about me" that is not empty;
 - tags: at least ``MIN_TAGS`` interests;
 - values: at least half of the values questions answered;
-- preferences: the preferences saved once (saving them always says who the member is
-  looking for, ``wants_gender``; a new profile has none).
+- preferences: the preferences saved once: saving them always says who the member is
+  looking for (``wants_gender``; a new profile has none), or any of them differs from
+  a new profile's (ages 18 to 60, any city, degree or height).
 
 The stepper (``/profile/welcome/<step>``) walks profile → photos → values →
 preferences. Each step's form is the profile pages' own form, saved by the profile
@@ -32,10 +33,11 @@ from app.auth import member_required
 from app.extensions import db
 from app.profiles import bp, photos, routes
 from app.profiles.forms import PhotoForm, PreferencesForm, ProfileForm, ValuesForm
-from app.profiles.models import MemberPhoto, MemberProfile
+from app.profiles.models import MIN_AGE, MemberPhoto, MemberProfile
 from matching.vocabulary import QUESTIONS
 
 MIN_TAGS = 3
+DEFAULT_MAX_AGE = 60  # a new profile's oldest age (MemberProfile.age_max)
 PHOTO_REFUSED = _l(
     "This photo could not be used. Choose a JPEG, PNG or WebP photo of at least "
     "200 × 200 pixels, up to 5 MB."
@@ -108,10 +110,21 @@ def checklist(user_id: int) -> Checklist:
             Item(
                 "preferences",
                 _l("Say who you are looking for"),
-                bool(profile and profile.wants_gender),
+                profile is not None and _wishes_set(profile),
                 "preferences",
             ),
         )
+    )
+
+
+def _wishes_set(profile: MemberProfile) -> bool:
+    return bool(
+        profile.wants_gender
+        or (profile.age_min, profile.age_max) != (MIN_AGE, DEFAULT_MAX_AGE)
+        or profile.cities
+        or profile.min_education
+        or profile.height_min
+        or profile.height_max
     )
 
 
