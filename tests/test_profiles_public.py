@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -191,7 +192,10 @@ def test_values_questionnaire_saves_answers_and_skips(app, client):
     assert _values(app, member_id) == ({"kids": 5, "smoking": 1}, {"kids": 3, "smoking": 2})
     # The page shows what was saved.
     page = client.get("/profile/values").get_data(as_text=True)
-    assert '<option selected value="5">' in page
+    assert re.search(r'<input type="radio" name="answer_kids" value="5"[^>]* checked>', page)
+    assert re.search(r'<input type="radio" name="importance_smoking" value="2"[^>]* checked>', page)
+    # A skipped question shows "skip" chosen.
+    assert re.search(r'<input type="radio" name="answer_pets" value=""[^>]* checked>', page)
 
 
 def test_values_forged_choices_are_refused_and_nothing_changes(app, client):

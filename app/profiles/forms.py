@@ -124,6 +124,17 @@ class PreferencesForm(FlaskForm):
     )
     submit = SubmitField(_l("Save"))
 
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The height slider's ends mean "no limit", kept as none: a lowest height of
+        140 cm would leave out every member who gave no height."""
+        if not super().validate(extra_validators):
+            return False
+        if self.height_min.data == HEIGHT_MIN:
+            self.height_min.data = None
+        if self.height_max.data == HEIGHT_MAX:
+            self.height_max.data = None
+        return True
+
     def validate_age_max(self, field: IntegerField) -> None:
         lowest, highest = self.age_min.data, field.data
         if lowest is not None and highest is not None and highest < lowest:
@@ -169,6 +180,13 @@ ANSWER_CHOICES = [
     SelectChoice("4", _l("4 · Rather yes")),
     SelectChoice("5", _l("5 · Very much")),
 ]
+# The questionnaire in groups, one screen each (the values page's stepper); every key of
+# ``QUESTIONS`` is in one group.
+QUESTION_GROUPS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
+    ("family", _l("Family"), ("kids", "family_time", "pets")),
+    ("daily", _l("Daily life"), ("saving", "smoking", "city_move")),
+    ("outlook", _l("Outlook"), ("religion_importance", "career_first")),
+)
 IMPORTANCE_CHOICES = [
     SelectChoice("0", _l("Does not matter to me")),
     SelectChoice("1", _l("Matters a little")),
@@ -188,6 +206,13 @@ class ValuesForm(FlaskForm):
 
     def questions(self) -> list[tuple[str, SelectField, SelectField]]:
         return [(key, self["answer_" + key], self["importance_" + key]) for key in QUESTIONS]
+
+    def groups(self) -> list[tuple[str, object, list[tuple[str, SelectField, SelectField]]]]:
+        """The questions by group (``QUESTION_GROUPS``), each with its two fields."""
+        return [
+            (name, title, [(k, self["answer_" + k], self["importance_" + k]) for k in keys])
+            for name, title, keys in QUESTION_GROUPS
+        ]
 
     def answers(self) -> tuple[dict[str, int], dict[str, int]]:
         """The answered questions and their importance, as the profile stores them."""
@@ -209,7 +234,8 @@ for _key in QUESTIONS:
     setattr(
         ValuesForm,
         "answer_" + _key,
-        SelectField(QUESTION_TEXT.get(_key, _key), choices=ANSWER_CHOICES),
+        # default "": a question sent without an answer (no radio ticked) is skipped
+        SelectField(QUESTION_TEXT.get(_key, _key), choices=ANSWER_CHOICES, default=""),
     )
     setattr(
         ValuesForm,

@@ -67,7 +67,14 @@ def test_member_asks_matchmaker_answers_member_rates(page: Page, live_server: st
     check_accessibility(page, "65-rate")
     page.get_by_role("button", name="Send my rating").click()  # no rating chosen
     expect(page.locator(".error-summary")).to_be_visible()
-    page.get_by_label("5", exact=True).check()
+    stars = page.get_by_role("group", name=re.compile("How helpful was it"))
+    stars.get_by_label("5 stars", exact=True).check()
+    expect(stars.get_by_label("5 stars", exact=True)).to_be_checked()
+    page.keyboard.press("ArrowLeft")  # arrow keys move along the stars
+    expect(stars.get_by_label("4 stars", exact=True)).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    expect(stars.get_by_label("5 stars", exact=True)).to_be_checked()
+    expect(stars).to_contain_text("5 stars")  # the chosen rating in words
     page.get_by_label("A comment (optional)").fill("老师很耐心，谢谢！")
     page.get_by_role("button", name="Send my rating").click()
     expect(page.get_by_test_id("consult-rated")).to_contain_text("5 of 5")

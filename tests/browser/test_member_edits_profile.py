@@ -57,7 +57,13 @@ def test_member_edits_profile_uploads_photo_and_answers_values(
     check_accessibility(page, "40-profile")
     page.get_by_role("link", name="Edit my profile").click()
     page.get_by_label("Nickname").fill("晓雨")
-    page.get_by_label("Interests").select_option(["旅行", "咖啡"])
+    # Interests are toggle chips over native checkboxes: untick all, tick two.
+    interests = page.get_by_role("group", name="Interests")
+    for chip in interests.locator("input[type=checkbox]").all():
+        chip.set_checked(False)
+    interests.locator('input[value="旅行"]').check()
+    interests.locator('input[value="咖啡"]').check()
+    expect(interests.locator("input:checked")).to_have_count(2)
     page.get_by_label("About me").fill("喜欢周末去西湖边散步，也爱做饭。")
     check_accessibility(page, "41-profile-edit")
     page.get_by_role("button", name="Save").click()
@@ -88,10 +94,17 @@ def test_member_edits_profile_uploads_photo_and_answers_values(
     page.screenshot(path=str(SHOTS / "profile-with-photo.png"), full_page=True)
 
     # Two values questions changed; the other answers stay.
+    # One group of questions a screen; each question once, its answers a radio group.
     page.get_by_role("link", name="My values").click()
-    page.get_by_label("Do you want children one day?").select_option("4")
-    page.get_by_label("Could you accept a partner who smokes?").select_option("1")
+    kids = page.get_by_role("group", name="Do you want children one day?")
+    smoking = page.get_by_role("group", name="Could you accept a partner who smokes?")
+    expect(smoking).to_be_hidden()
+    kids.locator('input[name="answer_kids"][value="4"]').check()
     check_accessibility(page, "43-values")
+    page.get_by_role("button", name="Next").click()
+    expect(kids).to_be_hidden()
+    smoking.locator('input[name="answer_smoking"][value="1"]').check()
+    check_accessibility(page, "43-values-step-2")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash, [role=status]").first).to_contain_text("Your answers are saved.")
 
