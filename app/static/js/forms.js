@@ -178,7 +178,10 @@
     }
     const form = root.closest("form");
     const progress = root.querySelector('[data-role="progress"]');
-    const submit = form && form.querySelector('[data-role="submit"] button');
+    const submit =
+      form &&
+      (form.querySelector('[data-role="submit"] button') ||
+        Array.from(form.querySelectorAll('button[type="submit"]')).pop());
     let current = 0;
 
     function show(index, focus) {
