@@ -62,8 +62,8 @@ def test_every_chinese_string_says_ni_with_full_width_punctuation():
 
 
 def _visible(html: str) -> str:
-    """The visible text of the page's main content."""
-    html = re.search(r"<main\b.*?</main>", html, re.S).group(0)
+    """The visible text of the page (its body: the frame too)."""
+    html = re.search(r"<body\b.*?</body>", html, re.S).group(0)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", "", html))
 
@@ -76,12 +76,17 @@ def test_member_pages_in_chinese_keep_the_voice(app, client):
         assert offences(_visible(page.get_data(as_text=True))) == [], url
 
 
-def test_the_profile_page_writes_a_full_width_colon(app):
+MEMBER_PAGES = ("/", "/profile/", "/today/", "/events/", "/lounge/", "/notifications", "/me/data/")
+
+
+def test_a_members_pages_in_chinese_keep_the_voice(app):
     member = make_member(app)
     client = app.test_client()
     sign_in_through_session(app, client, member)
-    page = _visible(client.get("/profile/").get_data(as_text=True))
-    assert offences(page) == []
+    for url in MEMBER_PAGES:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert offences(_visible(page.get_data(as_text=True))) == [], url
 
 
 def test_event_sign_up_says_baoming_and_account_sign_up_says_zhuce(app, client):
