@@ -197,11 +197,12 @@ def test_opening_a_consultation_is_in_the_members_access_log(app, client):
     assert "A consultation you asked for" in page and "Matchmaker" in page
 
 
-def test_the_navigation_links_to_matchmaker_help(app, client):
+def test_the_me_page_links_to_matchmaker_help(app, client):
     (member,) = user_ids(app, "member", 1)
     sign_in(app, client, member)
-    page = client.get("/consultations/").get_data(as_text=True)
+    page = client.get("/me").get_data(as_text=True)
     assert 'href="/consultations/"' in page and "Matchmaker help" in page
+    page = client.get("/consultations/").get_data(as_text=True)
     assert 'href="/consultations/new"' in page
 
 
