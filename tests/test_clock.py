@@ -100,7 +100,10 @@ FORBIDDEN = re.compile(
 
 
 def _offences(text: str) -> list[str]:
-    found = []
+    # Formatting outside the shared clock anywhere: {{ }}, {% set %}, a macro's body.
+    found = [
+        m.group(0) for m in re.finditer(r"\{%.*?%\}", text, re.S) if FORBIDDEN.search(m.group(0))
+    ]
     for match in EXPRESSION.finditer(text):
         expression = STRING.sub("''", match.group(1))
         if FORBIDDEN.search(expression):
@@ -139,6 +142,7 @@ def test_the_scan_catches_a_raw_date_and_passes_the_filters():
     assert not _offences("{{ _('On %(d)s', d=e.starts_at|day) }}")
     assert not _offences("{{ 'x' if c.checked_in_at else 'y' }}")
     assert not _offences("{{ when(event) }}")
+    assert _offences("{% set shown = c.created_at|datetimeformat('short') %}")
 
 
 def test_every_template_renders_dates_through_the_shared_filters():

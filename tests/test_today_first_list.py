@@ -298,7 +298,7 @@ def test_a_list_nobody_fits_is_recorded_and_never_refitted(app, client, people, 
     assert counts(app) == before
     for page in pages:
         assert 'data-testid="today-nobody"' in page
-        assert "Nobody new for you today. Come back tomorrow at 5:00" in page
+        assert "Nobody new for you today. Come back tomorrow at 05:00" in page
         assert 'http-equiv="refresh"' not in page
 
 
@@ -323,5 +323,5 @@ def test_before_the_batch_a_ready_member_waits_for_it(app, client, people, monke
     sign_in(app, client, people[0])
     page = client.get("/today/").get_data(as_text=True)
     assert 'data-testid="today-preparing"' in page
-    assert "Today’s suggestions arrive at 5:00" in page
+    assert "Today’s suggestions arrive at 05:00" in page
     assert 'http-equiv="refresh"' not in page

@@ -167,7 +167,7 @@ def test_when_all_are_answered_see_you_tomorrow_with_the_next_batch_time(
     page = client.get("/today/").get_data(as_text=True)
     assert 'data-testid="today-done"' in page
     assert "See you tomorrow!" in page
-    assert "Your next suggestions arrive at 5:00" in page  # QUICKMATCH_HOUR in the zone
+    assert "Your next suggestions arrive at 05:00" in page  # QUICKMATCH_HOUR in the zone
     assert 'data-testid="today-card"' not in page
 
 
@@ -271,7 +271,7 @@ def test_a_suspended_candidate_is_hidden_and_cannot_be_liked(app, client, people
 @pytest.mark.parametrize(
     ("now", "said"),
     [
-        ("2026-03-10T04:30:00+08:00", "Today’s suggestions arrive at 5:00"),
+        ("2026-03-10T04:30:00+08:00", "Today’s suggestions arrive at 05:00"),
         ("2026-03-10T05:01:00+08:00", "Today’s suggestions are being prepared."),
     ],
 )
