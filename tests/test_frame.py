@@ -166,3 +166,18 @@ def test_me_for_an_applicant_leads_to_verification_not_to_a_profile(app):
     assert user.masked_phone in page
     assert 'href="/verify/"' in page
     assert "/profile/" not in page and "/consultations/" not in page
+
+
+def test_inner_pages_lead_back_to_their_section_unless_they_say(app):
+    client, _ = signed_in(app, "member+profile")
+    for path, parent in (
+        ("/profile/values", "/profile/"),
+        ("/profile/", "/me"),
+        ("/account/", "/me"),
+        ("/notifications", "/me"),
+    ):
+        page = client.get(path).get_data(as_text=True)
+        back = re.search(r'<a class="app-bar__back" href="([^"]+)"', page)
+        assert back and back.group(1) == parent, (path, back and back.group(1))
+    for root in TABS:
+        assert "app-bar__back" not in client.get(root).get_data(as_text=True), root
