@@ -45,7 +45,8 @@ SMALL_TARGETS = """
   const target = (el) => {
     // A checkbox or radio button is pressed through its label: the label is the target.
     if (el.matches('input[type=checkbox], input[type=radio]')) {
-      return el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+      const byId = el.id && document.querySelector(`label[for="${el.id}"]`);
+      return el.closest('label') || byId || el;
     }
     return el;
   };
@@ -98,7 +99,8 @@ def check_frame(page: Page, url: str, name: str) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("networkidle")
     check_accessibility(page, name)
-    problems = [f"{name}: {small} (under {MIN_TARGET} px)" for small in page.evaluate(SMALL_TARGETS)]
+    small = page.evaluate(SMALL_TARGETS)
+    problems = [f"{name}: {target} (under {MIN_TARGET} px)" for target in small]
     large = page.evaluate(LARGE_TEXT)
     if large["overflow"] > 0:
         problems.append(f"{name}: at 200 % text the page is {large['overflow']}px too wide")
@@ -118,7 +120,8 @@ def test_member_pages_have_large_targets_and_survive_large_text(
         match = Match(user_a_id=member.id, user_b_id=other.id)
         db.session.add(match)
         db.session.flush()
-        db.session.add(Message(match_id=match.id, sender_id=other.id, body="你好，周末一起去爬山吗？"))
+        hello = "你好，周末一起去爬山吗？"
+        db.session.add(Message(match_id=match.id, sender_id=other.id, body=hello))
         db.session.add(Message(match_id=match.id, sender_id=member.id, body="好呀！"))
         db.session.commit()
         match_id = match.id
