@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.factories import PASSWORD, make_user
+from tests.test_safety_appeals import decided, link_in  # noqa: F401 - the fixture
 
 PAGES = {"/terms": "服务条款", "/privacy-policy": "隐私政策"}
 
@@ -66,3 +67,11 @@ def test_the_sign_up_consent_box_links_to_both(app, client):
 def test_the_footer_links_to_both(client):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/terms"' in page and 'href="/privacy-policy"' in page
+
+
+def test_a_suspended_members_appeal_page_gives_the_support_contact(app, decided, outbox):  # noqa: F811
+    decided("suspend")
+    visitor = app.test_client()
+    visitor.set_cookie("lang", "en")
+    page = visitor.get(link_in(outbox)).get_data(as_text=True)
+    assert "Contact the service desk: support@queqiao.example.cn." in page
