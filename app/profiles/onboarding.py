@@ -47,7 +47,7 @@ STEP_LABELS = {
     "profile": _l("About you"),
     "photos": _l("Photos"),
     "values": _l("Values"),
-    "preferences": _l("Who you are looking for"),
+    "preferences": _l("Your wishes"),
 }
 
 
