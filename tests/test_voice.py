@@ -76,7 +76,18 @@ def test_member_pages_in_chinese_keep_the_voice(app, client):
         assert offences(_visible(page.get_data(as_text=True))) == [], url
 
 
-MEMBER_PAGES = ("/", "/profile/", "/today/", "/events/", "/lounge/", "/notifications", "/me/data/")
+MEMBER_PAGES = (
+    "/",
+    "/me",
+    "/profile/",
+    "/profile/photos",
+    "/today/",
+    "/events/",
+    "/lounge/",
+    "/school/",
+    "/notifications",
+    "/me/data/",
+)
 
 
 def test_a_members_pages_in_chinese_keep_the_voice(app):
