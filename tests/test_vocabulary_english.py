@@ -130,3 +130,19 @@ def test_a_profile_page_and_todays_cards_in_english_show_no_chinese_vocabulary(a
     assert "You both like travel and coffee" in text
     assert "Both in Hangzhou" in text
     assert CJK.findall(text) == []
+
+
+def test_my_data_names_the_city_and_tags_in_english(app):
+    [member_id] = add_members(app, population(1, seed=5))
+    _in_english(app, [member_id])
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    with app.app_context():
+        from app.accounts.models import User
+
+        user = db.session.get(User, member_id)
+        db.session.expunge(user)
+    sign_in_through_session(app, client, user)
+    text = _main(client.get("/me/data/").get_data(as_text=True))
+    assert "Hangzhou" in text and "travel, coffee, weiqi (Go)" in text
+    assert not re.search("杭州|旅行|咖啡|围棋", text)
