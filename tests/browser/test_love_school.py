@@ -82,9 +82,7 @@ def test_a_matchmaker_publishes_a_course_and_a_member_finishes_a_lesson(
     other = second_page(page)
     try:
         sign_in(other, live_server, phone_of(app, member.id))
-        other.get_by_role("navigation", name="Account").get_by_role(
-            "link", name="Love school"
-        ).click()
+        other.get_by_role("navigation", name="Main").get_by_role("link", name="School").click()
         course = other.get_by_test_id("course").filter(has_text="第一次约会")
         expect(course.get_by_test_id("progress")).to_have_text("0 of 1 lesson done")
         check_accessibility(other, "65-school-list")
@@ -99,7 +97,7 @@ def test_a_matchmaker_publishes_a_course_and_a_member_finishes_a_lesson(
         other.get_by_role("button", name="Mark as done").click()
         expect(other.get_by_test_id("done")).to_be_visible()
         expect(other.get_by_role("button", name="Mark as done")).to_have_count(0)
-        other.get_by_role("link", name="Love school").first.click()
+        other.get_by_role("navigation", name="Main").get_by_role("link", name="School").click()
         progress = other.get_by_test_id("course").filter(has_text="第一次约会")
         expect(progress.get_by_test_id("progress")).to_have_text("Finished: the lesson is done")
         check_accessibility(other, "68-school-list-progress")

@@ -68,9 +68,10 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
     expect(page.get_by_test_id("next-step")).to_be_visible()  # the real-name application
     check_accessibility(page, "05-home-signed-in")
 
-    # Sign out from the header.
+    # Sign out from 我的 (Me), which the header leads to.
     account_nav = page.get_by_role("navigation", name="账号")
-    account_nav.get_by_role("button", name="退出登录").click()
+    account_nav.get_by_role("link", name="我的").click()
+    page.get_by_role("main").get_by_role("button", name="退出登录").click()
     expect(page.get_by_role("status")).to_contain_text("你已退出登录。")
     expect(page.get_by_role("heading", level=1)).to_have_text("遇见真实的 TA")
 
@@ -90,7 +91,7 @@ def test_newcomer_signs_up_signs_in_and_switches_language(page: Page, live_serve
     language.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {MASKED}")
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Sign out")
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Me")
     expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
     check_accessibility(page, "07-home-english")
 
