@@ -251,12 +251,18 @@ def test_a_suspended_account_gets_no_member_page(app, client):
     assert "Why Queqiao" in page  # signed out: the account may not be used
 
 
-def test_the_suspended_page_says_what_happened(app):
+def test_the_suspended_page_says_what_happened_and_whom_to_ask(app):
+    from flask import render_template
+
     from app.main.news import home_for
 
     user = make_user(app, "suspended")
     with app.test_request_context():
-        assert home_for(user).kind == "suspended"
+        home = home_for(user)
+        assert home.kind == "suspended"
+        page = render_template("main/home.html", home=home, current_user=user)
+    assert "Your account is suspended" in page
+    assert 'data-testid="support-contact"' in page
 
 
 @pytest.mark.parametrize("kind", ["admin", "matchmaker"])
