@@ -50,6 +50,8 @@ def test_interests_and_city_are_toggle_chips_over_native_inputs(app, client):
     assert page.count('<label class="chip-toggle"><input type="radio" name="city"') == len(CITIES)
     assert sorted(_checked(page, "tags")) == sorted(tags)
     assert _checked(page, "city") == [city]
+    # How many are chosen of the 8 allowed: shown by the script, worded by the server.
+    assert 'data-template="{chosen} of {max} chosen"' in page
     # Each chip group is a fieldset named by its legend (the screen reader's group name).
     assert re.search(
         r'<fieldset class="field chip-field" id="tags"[^>]*>\s*<legend>Interests</legend>', page

@@ -64,6 +64,7 @@ def test_member_edits_profile_uploads_photo_and_answers_values(
     interests.locator('input[value="旅行"]').check()
     interests.locator('input[value="咖啡"]').check()
     expect(interests.locator("input:checked")).to_have_count(2)
+    expect(interests).to_contain_text("2 of 8 chosen")
     page.get_by_label("About me").fill("喜欢周末去西湖边散步，也爱做饭。")
     check_accessibility(page, "41-profile-edit")
     page.get_by_role("button", name="Save").click()

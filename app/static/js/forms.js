@@ -253,7 +253,29 @@
     });
   }
 
+  /* -- chips with a most (interests: at most 8) ---------------------------------- */
+
+  function setupChipCount(group) {
+    const max = Number(group.dataset.max);
+    const field = group.closest("fieldset");
+    const count = field && field.querySelector('[data-role="chip-count"]');
+    if (!max || !count) {
+      return;
+    }
+    function render() {
+      const chosen = group.querySelectorAll("input:checked").length;
+      count.hidden = false;
+      count.textContent = count.dataset.template
+        .replace("{chosen}", String(chosen))
+        .replace("{max}", String(max));
+      count.classList.toggle("is-over", chosen > max);
+    }
+    group.addEventListener("change", render);
+    render();
+  }
+
   function init() {
+    document.querySelectorAll(".chip-group[data-max]").forEach(setupChipCount);
     document.querySelectorAll(".range-pair").forEach(setupRangePair);
     document.querySelectorAll(".stars").forEach(setupStars);
     document.querySelectorAll("[data-values-steps]").forEach(setupSteps);
