@@ -307,3 +307,30 @@ def test_the_demo_shows_every_kind_of_news_and_a_member_mid_onboarding(demo_app,
     done = int(re.search(r'data-testid="checklist" data-done="(\d)"', page).group(1))
     assert 0 < done < 5
     assert 'href="/profile/welcome/values"' in page  # the next step of 完善资料
+
+
+# The plug-in ------------------------------------------------------------------------
+
+
+def test_the_registry_collects_news_in_features_order_leaving_out_nothing_new():
+    from app.features import Feature, NewsItem, Registry
+
+    def item(key: str, count: int) -> NewsItem:
+        return NewsItem(key=key, label=key, count=count, url="/")
+
+    registry = Registry(
+        (
+            Feature("first", news=lambda user: [item("a", 2), item("b", 0)]),
+            Feature("quiet"),
+            Feature("second", news=lambda user: [item("c", 1)]),
+        )
+    )
+    assert [(i.key, i.count) for i in registry.news(object())] == [("a", 2), ("c", 1)]
+
+
+def test_the_features_with_news_declare_it(app):
+    from app import features
+
+    with app.app_context():
+        declared = [f.name for f in features.registry(app) if f.news is not None]
+    assert declared == ["quickmatch", "lounge", "events", "consult"]
