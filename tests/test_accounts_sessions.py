@@ -147,7 +147,7 @@ def test_the_account_page_lists_the_devices_and_offers_sign_out_everywhere(app, 
     assert 'action="/account/signout/everywhere"' in text
     assert "This signs you out everywhere, on this device too." in text
     assert "139****5678" in text
-    assert 'href="/account/' in client.get("/").get_data(as_text=True)  # in the navigation
+    assert 'href="/account/' in client.get("/me").get_data(as_text=True)  # from 我的 (Me)
 
 
 def test_sign_out_everywhere_needs_the_csrf_token_and_a_post(app_factory):
