@@ -227,7 +227,7 @@ def test_the_verification_home_of_a_member(app, english):
 def test_the_home_page_shows_the_next_step_for_each_state(app, english):
     user = login_as(app, english)
     page = english.get("/").get_data(as_text=True)
-    assert re.search(r'href="/verify/apply" data-testid="next-step">Start real-name', page)
+    assert re.search(r'href="/verify/apply" data-testid="next-step">Start verification', page)
     case_id = open_case_directly(app, user.id)
     page = english.get("/").get_data(as_text=True)
     assert f'href="/verify/cases/{case_id}" data-testid="next-step"' in page
