@@ -80,3 +80,41 @@ def test_member_sets_preferences_with_sliders_and_chips(page: Page, live_server:
         assert (profile.age_min, profile.age_max) == (28, 60)
         assert (profile.height_min, profile.height_max) == (160, None)
         assert profile.cities == ["杭州", "温州"]
+
+
+def test_without_javascript_every_control_still_works(browser, live_server: str, built_apps):
+    """No script: every group of the questionnaire shows, with one Save; the sliders and
+    chips are plain native inputs that submit."""
+    (app,) = built_apps
+    (member,) = add_members(app, population(1, seed=42))
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, phone_of(app, member))
+        page.goto(live_server + "/profile/values")
+        for text in ("Do you want children one day?", "Could you accept a partner who smokes?"):
+            expect(page.get_by_role("group", name=text)).to_be_visible()
+        expect(page.get_by_role("button", name="Next")).to_have_count(0)  # hidden
+        page.get_by_role("group", name="Is religious faith important in your life?").locator(
+            'input[value="2"]'
+        ).first.check()
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".flash, [role=status]").first).to_contain_text(
+            "Your answers are saved."
+        )
+
+        page.goto(live_server + "/profile/preferences")
+        page.get_by_label("Youngest age").fill("27")  # a range input takes a value
+        page.get_by_role("group", name="Lowest degree").locator('input[value="4"]').check()
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".flash, [role=status]").first).to_contain_text(
+            "Your preferences are saved."
+        )
+    finally:
+        context.close()
+    with app.app_context():
+        profile = db.session.get(MemberProfile, member)
+        assert profile.answers["religion_importance"] == 2
+        assert (profile.age_min, profile.min_education) == (27, 4)
