@@ -502,10 +502,13 @@ def test_factory_reads_stub_settings_from_strings():
             "VERIFICATION_STUB_LATENCY_MIN": "0.1",
             "VERIFICATION_STUB_LATENCY_MAX": 0.4,
             "VERIFICATION_STUB_FAILURE_RATE": "0.25",
+            "VERIFICATION_STUB_SLOW_SECONDS": "2.5",
         }
     )
     assert departments[D.education].latency == (0.1, 0.4)
     assert departments[D.education].failure_rate == 0.25
+    assert departments[D.education].registry.slow_seconds == 2.5
+    assert build_departments({})[D.education].registry.slow_seconds == 8.0  # the default
 
 
 def test_factory_builds_http_adapters_that_reach_the_gateway(gateway_url):

@@ -69,7 +69,7 @@ def test_the_application_post_answers_at_once_with_a_department_at_8_s(app_facto
 def test_a_second_press_while_checking_goes_to_the_open_case(app_factory):
     """The button cannot be pressed twice in the browser (forms.js); the server refuses a
     second application anyway: it redirects to the case already being checked."""
-    app = app_factory(CELERY_IN_PROCESS="thread", **FAST_STUB)
+    app = app_factory(CELERY_IN_PROCESS="thread", VERIFICATION_STUB_SLOW_SECONDS=2, **FAST_STUB)
     client = app.test_client()
     user = login_as(app, client)
     first = apply(client, number=id_number(SLOW_EDUCATION))

@@ -66,6 +66,10 @@ class Settings(FeatureSettings):
         "must be a share from 0 to 1",
     )
     stub_outage: str | None = setting("VERIFICATION_STUB_OUTAGE", None, optional(str))
+    # How long Education takes in the stubs' "slow" scenario (ID digits 15-16 = 98).
+    stub_slow_seconds: float | None = setting(
+        "VERIFICATION_STUB_SLOW_SECONDS", None, optional(float), positive, _SECONDS
+    )
 
     # The policy (verification/policy.py).
     required_departments: str = setting(

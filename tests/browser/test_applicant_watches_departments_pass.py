@@ -5,7 +5,7 @@ and sees the verified facts. Every page passes the axe-core accessibility check.
 The checks run the way production runs them: the request commits the case and queues
 the checks on a broker, and a Celery worker (in-process, in-memory broker, six threads)
 asks the six stub departments in parallel while the browser polls. The ID number picks
-the stub's "slow education" scenario (digits 15-16 = 98: Education answers after 8 s),
+the stub's "slow education" scenario (digits 15-16 = 98: Education answers after 4 s here),
 so five rows turn to passed while Education is visibly still being checked.
 """
 
@@ -28,6 +28,7 @@ WORKER_SETTINGS = {
     "CELERY_RESULT_BACKEND": "cache+memory://",
     "VERIFICATION_STUB_LATENCY_MIN": 0.2,
     "VERIFICATION_STUB_LATENCY_MAX": 0.6,
+    "VERIFICATION_STUB_SLOW_SECONDS": 4.0,  # 8 s by default: long enough to watch at 4
 }
 SLOW_EDUCATION = "330106" + "19950612" + "98" + "1"
 ID_NUMBER = SLOW_EDUCATION + check_character(SLOW_EDUCATION)

@@ -11,6 +11,7 @@ VERIFICATION_READ_TIMEOUT          5.0        seconds to wait for an answer (htt
 VERIFICATION_STUB_LATENCY_MIN      0.0        stub latency range, seconds
 VERIFICATION_STUB_LATENCY_MAX      0.0
 VERIFICATION_STUB_FAILURE_RATE     0.0        chance a stub call is unavailable (0-1)
+VERIFICATION_STUB_SLOW_SECONDS     8.0        how long the "slow education" scenario takes
 VERIFICATION_STUB_OUTAGE           none       whole departments failing from the start,
                                               e.g. ``public_security=down:120``
 =================================  =========  ==========================================
@@ -24,7 +25,7 @@ from collections.abc import Mapping
 
 from verification.departments.base import Department, DepartmentAdapter
 from verification.departments.http import HttpDepartment
-from verification.departments.registry import SimulatedRegistry, parse_outages
+from verification.departments.registry import SLOW_SECONDS, SimulatedRegistry, parse_outages
 from verification.departments.stub import StubDepartment
 
 MODES = ("stub", "http")
@@ -50,7 +51,9 @@ def close_departments(departments: Mapping[Department, object]) -> None:
 
 
 def _stubs(settings: Mapping[str, object]) -> dict[Department, DepartmentAdapter]:
-    registry = SimulatedRegistry()
+    registry = SimulatedRegistry(
+        slow_seconds=_number(settings, "VERIFICATION_STUB_SLOW_SECONDS", SLOW_SECONDS)
+    )
     for department, kind, seconds in parse_outages(
         _setting(settings, "VERIFICATION_STUB_OUTAGE") or ""
     ):
