@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.db_types import utcnow
 from app.features import NewsItem
@@ -35,20 +35,14 @@ def news(user: Any) -> list[NewsItem]:
     return [
         NewsItem(
             key="matches",
-            label=(
-                _("1 new match: say hello")
-                if fresh == 1
-                else _("%(num)d new matches: say hello", num=fresh)
-            ),
+            label=ngettext("%(num)d new match: say hello", "%(num)d new matches: say hello", fresh),
             count=fresh,
             url=url_for("lounge.index"),
             icon="heart-handshake",
         ),
         NewsItem(
             key="messages",
-            label=(
-                _("1 unread message") if unread == 1 else _("%(num)d unread messages", num=unread)
-            ),
+            label=ngettext("%(num)d unread message", "%(num)d unread messages", unread),
             count=unread,
             url=url_for("lounge.index"),
             icon="message-circle",

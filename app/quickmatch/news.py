@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -65,20 +66,14 @@ def news(user: Any) -> list[NewsItem]:
     return [
         NewsItem(
             key="suggestions",
-            label=(
-                _("1 suggestion left today")
-                if left == 1
-                else _("%(num)d suggestions left today", num=left)
-            ),
+            label=ngettext("%(num)d suggestion left today", "%(num)d suggestions left today", left),
             count=left,
             url=url_for("quickmatch.index"),
             icon="sparkles",
         ),
         NewsItem(
             key="likes",
-            label=(
-                _("1 person liked you") if likes == 1 else _("%(num)d people liked you", num=likes)
-            ),
+            label=ngettext("%(num)d person liked you", "%(num)d people liked you", likes),
             count=likes,
             url=url_for("quickmatch.index"),
             icon="heart",
